@@ -1,0 +1,31 @@
+# Two commands do everything: `make serve` and `make test`.
+VENV    := .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: install serve test system-deps clean
+
+install: $(STAMP)
+
+# Reinstalls only when pyproject.toml changes (or the venv is missing).
+$(STAMP): pyproject.toml
+	@sh tools/install-system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+system-deps:
+	@sh tools/install-system-deps.sh
+
+serve: install
+	$(BIN)/letterhouse run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,46 @@
+"""Letterhouse: personalised letters, written from templates and printed in a hand."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import STATIC_ROOT, config_from_environ, default_config, instance_secret_key
+
+
+def create_app(test_config=None):
+    """Create the Letterhouse web app: defaults, then LETTERHOUSE_* environment, then test_config."""
+    app = Flask(__name__, instance_relative_config=True,
+                static_folder=str(STATIC_ROOT), static_url_path="/static")
+    app.config.from_mapping(default_config())
+    app.config.update(config_from_environ())
+    if test_config is not None:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    return app
+
+
+def register_extensions(app):
+    """Bind extensions and the template catalog to the app."""
+    from .catalog import catalog_from_config
+    from .extensions import csrf
+
+    csrf.init_app(app)
+    app.extensions["letterhouse.catalog"] = catalog_from_config(app.config)
+
+
+def register_blueprints(app):
+    """Attach the site's pages."""
+    from . import views
+
+    app.register_blueprint(views.bp)
+
+
+def register_errorhandlers(app):
+    """Answer every error with a page of our own, never a traceback."""
+    from . import errors
+
+    errors.init_app(app)

@@ -1,0 +1,153 @@
+"""Find letter template files, parse them into LetterTemplates, and notice when they change."""
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError
+
+from .fields import COMMON_FIELDS, STYLE_FIELDS, build_form_class, with_defaults
+from .problems import Problem, TemplateError
+from .template_checks import check_body, parse_front_matter
+from .templating import ENVIRONMENT
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class LetterTemplate:
+    """A parsed, compiled letter template: what it asks for and how it writes."""
+
+    slug: str
+    path: Path
+    title: str
+    description: str
+    occasion: str
+    defaults: dict
+    fields: tuple  # the template's own FieldSpecs, in file order
+    body: object  # compiled jinja2.Template
+    digest: str  # sha256 of the file, so a letter can name the exact version it came from
+    warnings: tuple = ()
+    limits: dict = field(default_factory=dict)
+
+    @property
+    def all_fields(self):
+        """Return every field of a letter from this template, in form order."""
+        common = [with_defaults(spec, self.defaults) for spec in COMMON_FIELDS + STYLE_FIELDS]
+        sender_and_recipient = [s for s in common if s.group in ("sender", "recipient")]
+        rest = [s for s in common if s.group not in ("sender", "recipient")]
+        return (*sender_and_recipient, *self.fields, *rest)
+
+    @cached_property
+    def form_class(self):
+        """Return the WTForms class for this version of the template (built once)."""
+        return build_form_class(self.slug, self.all_fields, self.limits)
+
+
+@dataclass
+class BrokenTemplate:
+    """A template file that cannot be used, and why."""
+
+    slug: str
+    path: Path
+    problems: list
+    title: str = ""
+
+
+def load_template(path, limits):
+    """Return the LetterTemplate in a file, or raise TemplateError listing every problem."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    meta, fields, body_text, body_line, problems = parse_front_matter(str(path), text)
+    if not SLUG.match(path.stem):
+        problems.append(Problem(str(path), 1, "file name must be lowercase letters, digits and hyphens"))
+    body = None
+    if body_text is not None:
+        body, body_problems = compile_body(str(path), body_text, body_line, fields)
+        problems += body_problems
+    if any(p.is_error for p in problems):
+        raise TemplateError(sorted(problems, key=lambda p: p.line))
+    return LetterTemplate(
+        slug=path.stem, path=path, title=str(meta.get("title") or path.stem.replace("-", " ").title()),
+        description=str(meta.get("description") or ""), occasion=str(meta.get("occasion") or "other"),
+        defaults=dict(meta.get("defaults") or {}), fields=tuple(fields), body=body,
+        digest=hashlib.sha256(text.encode()).hexdigest(), warnings=tuple(problems), limits=limits,
+    )
+
+
+def compile_body(filename, body_text, body_line, fields):
+    """Return (compiled body, problems), with line numbers counted from the top of the file."""
+    padded = "\n" * (body_line - 1) + body_text  # so Jinja's line numbers are the file's
+    try:
+        ast = ENVIRONMENT.parse(padded)
+    except TemplateSyntaxError as error:
+        return None, [Problem(filename, error.lineno, f"template syntax error: {error.message}")]
+    problems = check_body(filename, ast, fields)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return ENVIRONMENT.from_string(padded), problems
+
+
+class Catalog:
+    """Every template in the configured directories, re-read when a file changes."""
+
+    def __init__(self, directories, limits):
+        self.directories = [Path(d) for d in directories]
+        self.limits = limits
+        self._cache = {}  # path -> ((mtime_ns, size), LetterTemplate | BrokenTemplate)
+
+    def template_paths(self):
+        """Return every *.jinja file, the first directory winning on a repeated slug."""
+        found = {}
+        for directory in self.directories:
+            for path in sorted(directory.glob("*.jinja")) if directory.is_dir() else ():
+                found.setdefault(path.stem, path)
+        return found
+
+    def entries(self):
+        """Return every template, good or broken, sorted by title, reloading changed files."""
+        paths = self.template_paths()
+        self._cache = {p: self._cache[p] for p in self._cache if p in paths.values()}
+        entries = [self._load_cached(path) for path in paths.values()]
+        return sorted(entries, key=lambda e: (e.title or e.slug).lower())
+
+    def _load_cached(self, path):
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return BrokenTemplate(path.stem, path, [Problem(str(path), 0, str(error))])
+        version = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(path)
+        if cached and cached[0] == version:
+            return cached[1]
+        entry = self._load(path)
+        self._cache[path] = (version, entry)
+        return entry
+
+    def _load(self, path):
+        try:
+            return load_template(path, self.limits)
+        except TemplateError as error:
+            return BrokenTemplate(path.stem, path, error.problems, title=path.stem)
+        except (OSError, UnicodeDecodeError) as error:
+            return BrokenTemplate(path.stem, path, [Problem(str(path), 1, f"cannot read: {error}")],
+                                  title=path.stem)
+
+    def get(self, slug):
+        """Return the template (or broken template) with this slug, or None."""
+        path = self.template_paths().get(slug)
+        return self._load_cached(path) if path else None
+
+    def templates(self):
+        """Return only the usable templates."""
+        return [e for e in self.entries() if isinstance(e, LetterTemplate)]
+
+
+def catalog_from_config(config):
+    """Return a Catalog for the app's settings."""
+    directories = [d for d in str(config["TEMPLATES"]).split(os.pathsep) if d]
+    limits = {"string": config["STRING_MAX_LENGTH"], "text": config["TEXT_MAX_LENGTH"]}
+    return Catalog(directories, limits)

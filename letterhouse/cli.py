@@ -1,0 +1,61 @@
+"""The `letterhouse` command line: a thin click group over the library."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from . import create_app
+from .catalog import BrokenTemplate
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def cli():
+    """Letterhouse: personalised letters in a hand that looks like a person's.
+
+    Example:
+
+        letterhouse run --port 5000
+    """
+
+
+@cli.group()
+def templates():
+    """Work with letter template files."""
+
+
+@templates.command("list")
+def list_templates():
+    """List every template with its occasion, or why it is unavailable.
+
+    Example:
+
+        letterhouse templates list
+    """
+    for entry in current_app.extensions["letterhouse.catalog"].entries():
+        if isinstance(entry, BrokenTemplate):
+            click.echo(f"{entry.slug:28} UNAVAILABLE ({len(entry.problems)} problem(s))")
+        else:
+            click.echo(f"{entry.slug:28} {entry.occasion:16} {entry.title}")
+
+
+@templates.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def check_templates(paths):
+    """Check template files and print each problem as path:line: message.
+
+    With no PATH, checks every template the site would show. Exits 1 on any error.
+
+    Example:
+
+        letterhouse templates check letter_templates/anniversary.jinja
+    """
+    from .template_report import check_files
+
+    problems = check_files(paths, current_app.extensions["letterhouse.catalog"])
+    for problem in problems:
+        click.echo(str(problem), err=problem.is_error)
+    errors = sum(problem.is_error for problem in problems)
+    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    sys.exit(1 if errors else 0)

@@ -1,0 +1,64 @@
+"""Letter data -> letter HTML: run the template's body, cut it into paragraphs, lay it out."""
+
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .templating import SEED_VARIABLE, first_name, long_date
+
+LAYOUT = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "layout"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+SPACES = re.compile(r"[ \t\u00a0]{2,}")
+
+
+def body_paragraphs(text):
+    """Return prose as paragraphs of lines: a blank line parts paragraphs, a newline parts lines.
+
+    Paragraphs that come out empty (a false {% if %}) vanish; runs of spaces left by an
+    empty optional detail fold to one.
+    """
+    paragraphs = []
+    for chunk in PARAGRAPH_BREAK.split(text.replace("\r\n", "\n")):
+        lines = [SPACES.sub(" ", line).strip() for line in chunk.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
+
+
+def address_lines(address):
+    """Return the non-empty lines of an address as typed."""
+    return [line.strip() for line in (address or "").splitlines() if line.strip()]
+
+
+def render_body(letter):
+    """Return the template body run over the letter's values, as plain text."""
+    context = dict(letter.values, **{SEED_VARIABLE: letter.seed})
+    return letter.template.body.render(context)
+
+
+def compose_letter_html(letter):
+    """Return the whole letter as an HTML page; every piece of text in it is escaped."""
+    values = letter.values
+    return LAYOUT.get_template("letter.html").render(
+        lang="en",
+        title=f"{letter.template.title} to {values['recipient_name']}",
+        author=values["sender_name"],
+        keywords=f"letterhouse, {letter.template.slug}, seed {letter.seed}",
+        created=f"{values['date'].isoformat()}T00:00:00Z",
+        hand=values["hand"], ink=values["ink"], paper=values["paper"],
+        sender_address=address_lines(values["sender_address"]),
+        recipient_address=address_lines(values["recipient_address"]),
+        place=values["place"],
+        date=long_date(values["date"]),
+        salutation=values["salutation"] or f"Dear {first_name(values['recipient_name'])},",
+        paragraphs=body_paragraphs(render_body(letter)),
+        closing=values["closing"],
+        signature=values["signature"] or values["sender_name"],
+    )

@@ -1,0 +1,53 @@
+"""Settings as data: each has a name, a default and a line of help."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STATIC_ROOT = PROJECT_ROOT / "static"
+ENV_PREFIX = "LETTERHOUSE_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS = (
+    Setting("TEMPLATES", str(PROJECT_ROOT / "letter_templates"),
+            "Directories of letter templates, separated like PATH."),
+    Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "Largest request body accepted, in bytes."),
+    Setting("MAX_PAGES", 12, "Most pages one letter may run to."),
+    Setting("STRING_MAX_LENGTH", 200, "Longest one-line field, unless the template says otherwise."),
+    Setting("TEXT_MAX_LENGTH", 4000, "Longest multi-line field, unless the template says otherwise."),
+    Setting("PREVIEW_WIDTH", 720, "Width in pixels of each preview page image."),
+)
+
+
+def default_config():
+    """Return the built-in defaults as a mapping."""
+    return {setting.name: setting.default for setting in SETTINGS}
+
+
+def config_from_environ(environ=os.environ):
+    """Return settings given as LETTERHOUSE_* environment variables, typed like their defaults."""
+    config = {}
+    for setting in SETTINGS + (Setting("SECRET_KEY", "", "Signs sessions and CSRF tokens."),):
+        raw = environ.get(ENV_PREFIX + setting.name)
+        if raw is not None:
+            config[setting.name] = type(setting.default)(raw) if setting.default != "" else raw
+    return config
+
+
+def instance_secret_key(instance_path):
+    """Return the secret key kept in the instance folder, creating it once."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

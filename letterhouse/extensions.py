@@ -1,0 +1,5 @@
+"""Flask extensions, created unbound here and bound in the app factory."""
+
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()

@@ -1,0 +1,74 @@
+"""A letter: a template plus validated values and a seed; and the one way to turn it into a PDF."""
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
+
+from .compose import compose_letter_html
+from .render import get_renderer
+from .templating import first_name
+
+
+@dataclass(frozen=True)
+class Letter:
+    template: object  # LetterTemplate
+    values: dict
+    seed: int
+
+
+def derived_seed(template, values):
+    """Return the seed the same letter data always gets: same data, same letter."""
+    payload = json.dumps([template.slug, values], sort_keys=True, default=str)
+    return int.from_bytes(hashlib.sha256(payload.encode()).digest()[:4], "big")
+
+
+def parse_seed(raw):
+    """Return a seed typed into a hidden field, or None if it is not a plain number."""
+    raw = str(raw or "").strip()
+    return int(raw) % 2**32 if raw.isdigit() and len(raw) <= 12 else None
+
+
+def letter_from_form(template, form):
+    """Return the Letter a validated form describes."""
+    values = form.letter_values()
+    seed = parse_seed(form.seed.data)
+    return Letter(template, values, derived_seed(template, values) if seed is None else seed)
+
+
+def validate_mapping(template, mapping):
+    """Return (Letter or None, {field: [messages]}) for plain data such as a JSON object or CSV row."""
+    formdata = MultiDict({key: as_form_text(value) for key, value in mapping.items()})
+    form = template.form_class(formdata=formdata, meta={"csrf": False})
+    if not form.validate():
+        return None, form.errors
+    return letter_from_form(template, form), {}
+
+
+def as_form_text(value):
+    """Return a JSON value as the text a person would have typed into the form."""
+    if isinstance(value, bool):
+        return "true" if value else ""
+    return "" if value is None else str(value)
+
+
+def write_letter_pdf(letter, max_pages=None):
+    """Return the letter rendered as a PDF (a RenderedPdf with its page count)."""
+    values = letter.values
+    html = compose_letter_html(letter)
+    return get_renderer().render(html, values["page_size"], values["paper"], values["hand"], max_pages)
+
+
+def ascii_slug(text):
+    """Return text as a lowercase ASCII slug: 'Zoë Ann' -> 'zoe-ann'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def letter_filename(letter):
+    """Return a download name like 'anniversary-to-chris.pdf'."""
+    recipient = ascii_slug(first_name(letter.values["recipient_name"])) or "you"
+    return f"{letter.template.slug}-to-{recipient}.pdf"

@@ -1,0 +1,27 @@
+"""Errors as values: a mistake in a template file, pointed at by file and line."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self):
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}: {prefix}{self.message}"
+
+    @property
+    def is_error(self):
+        return self.severity == "error"
+
+
+class TemplateError(Exception):
+    """A template file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems

@@ -1,0 +1,109 @@
+"""HTML -> PDF: the only module that talks to WeasyPrint, with one warm renderer per process."""
+
+import logging
+import mimetypes
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .config import STATIC_ROOT
+from .handwriting import page_css, registry_css
+
+LOGGER = logging.getLogger(__name__)
+
+
+class FetchRefused(ValueError):
+    """WeasyPrint asked for something outside our static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serve our own static/ files to WeasyPrint and refuse every other URL."""
+
+    def __init__(self, root=STATIC_ROOT):
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.root = Path(root).resolve()
+
+    def fetch(self, url, headers=None):
+        path = self.local_path(url)
+        if path is None:
+            LOGGER.warning("Refused to fetch %r: only Letterhouse's static files may be used", url)
+            raise FetchRefused(url)
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
+
+    def local_path(self, url):
+        """Return the file under static/ that a file: URL names, or None."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
+            return None
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            return None
+        return path
+
+
+class LetterTooLong(ValueError):
+    """A letter that would run past the page limit."""
+
+    def __init__(self, pages, limit):
+        super().__init__(f"This letter would run to {pages} pages; the limit is {limit}.")
+        self.pages, self.limit = pages, limit
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    page_count: int
+
+
+class Renderer:
+    """Fonts and stylesheets loaded once; every letter after the first renders warm."""
+
+    def __init__(self, static_root=STATIC_ROOT):
+        self.static_root = Path(static_root).resolve()
+        self.base_url = self.static_root.as_uri() + "/"
+        self.fetcher = StaticOnlyFetcher(self.static_root)
+        self.font_config = FontConfiguration()
+        self.stylesheets = [self._css(string=registry_css()),
+                            self._css(filename=self.static_root / "css" / "letter.css")]
+        self._page_css = {}
+        self._lock = threading.Lock()  # Pango and the font map are shared: one render at a time
+
+    def _css(self, **source):
+        return CSS(**source, base_url=self.base_url, url_fetcher=self.fetcher,
+                   font_config=self.font_config)
+
+    def page_stylesheet(self, page_size, paper, hand):
+        key = (page_size, paper, hand)
+        if key not in self._page_css:
+            self._page_css[key] = self._css(string=page_css(page_size, paper, hand))
+        return self._page_css[key]
+
+    def render(self, html, page_size, paper, hand, max_pages=None):
+        """Return the PDF of an HTML letter, refusing one longer than max_pages."""
+        stylesheets = self.stylesheets + [self.page_stylesheet(page_size, paper, hand)]
+        with self._lock:
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=stylesheets, font_config=self.font_config)
+            if max_pages and len(document.pages) > max_pages:
+                raise LetterTooLong(len(document.pages), max_pages)
+            pdf = document.write_pdf(pdf_identifier=b"letterhouse")
+        return RenderedPdf(pdf, len(document.pages))
+
+
+_renderer = None
+_renderer_lock = threading.Lock()
+
+
+def get_renderer():
+    """Return this process's renderer, creating it on first use."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = Renderer()
+        return _renderer

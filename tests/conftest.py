@@ -1,0 +1,153 @@
+"""Shared fixtures: an app over the bundled templates, a client, letter actions and PDF readers."""
+
+import io
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+from werkzeug.datastructures import MultiDict
+
+from letterhouse import create_app
+
+PROJECT = Path(__file__).resolve().parent.parent
+BUNDLED_TEMPLATES = PROJECT / "letter_templates"
+MM_PER_POINT = 25.4 / 72
+
+
+@pytest.fixture
+def templates_dir(tmp_path):
+    """A private copy of the bundled templates that a test may add to or break."""
+    directory = tmp_path / "letter_templates"
+    shutil.copytree(BUNDLED_TEMPLATES, directory)
+    return directory
+
+
+@pytest.fixture
+def app(tmp_path, templates_dir):
+    return create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-only-secret",
+        "TEMPLATES": str(templates_dir),
+    })
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class LetterActions:
+    """What a person does on the site: open a letter's form, fill it in, preview, edit, download."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, html):
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+    def open_form(self, slug):
+        response = self.client.get(f"/letters/{slug}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    def submit(self, slug, values, action="preview"):
+        token = self.csrf_token(self.open_form(slug))
+        return self.client.post(f"/letters/{slug}", data={**values, "csrf_token": token, "action": action})
+
+    def carried(self, preview_html):
+        """Return the hidden values a preview page carries, as a list of (name, value)."""
+        import html as html_module
+        pairs = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview_html)
+        return [(name, html_module.unescape(value)) for name, value in pairs if name != "csrf_token"]
+
+    def download(self, slug, preview_html):
+        data = self.carried(preview_html) + [("csrf_token", self.csrf_token(preview_html))]
+        return self.client.post(f"/letters/{slug}/letter.pdf", data=MultiDict(data))
+
+    def edit(self, slug, preview_html):
+        data = self.carried(preview_html) + [("csrf_token", self.csrf_token(preview_html)), ("action", "edit")]
+        return self.client.post(f"/letters/{slug}", data=MultiDict(data))
+
+
+@pytest.fixture
+def letters(client):
+    return LetterActions(client)
+
+
+ANNIVERSARY = {
+    "sender_name": "Sam Okafor",
+    "recipient_name": "Chris Lindqvist",
+    "years": "12",
+    "relationship": "married",
+    "tone": "tender",
+    "memory": "the night the car broke down outside Lyon",
+    "hand": "caveat",
+    "ink": "midnight",
+    "paper": "cream",
+    "page_size": "A4",
+}
+
+
+@pytest.fixture
+def anniversary_values():
+    return dict(ANNIVERSARY)
+
+
+def pdf_text(pdf):
+    """Return all the text of a PDF, pages joined, whitespace folded."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pdf_fonts(pdf):
+    """Return the base names of every font drawn in a PDF, subset prefixes removed."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return {char["fontname"].split("+", 1)[-1] for page in document.pages for char in page.chars}
+
+
+def pdf_page_sizes_mm(pdf):
+    """Return each page's (width, height) in whole millimetres."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return [(round(float(p.mediabox.width) * MM_PER_POINT), round(float(p.mediabox.height) * MM_PER_POINT))
+            for p in reader.pages]
+
+
+def pdf_page_count(pdf):
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+class RenderLogs(logging.Handler):
+    """Collect what WeasyPrint and our renderer log, so a test can insist there is nothing."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    @property
+    def messages(self):
+        return [record.getMessage() for record in self.records]
+
+
+@pytest.fixture(autouse=True)
+def render_logs(request):
+    """Fail any test whose rendering logged a warning, unless it says it expects one."""
+    handler = RenderLogs()
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("letterhouse.render")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler
+    for logger in loggers:
+        logger.removeHandler(handler)
+    if not request.node.get_closest_marker("expect_render_warnings"):
+        assert handler.messages == [], f"rendering logged warnings: {handler.messages}"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "expect_render_warnings: the test expects WeasyPrint to log warnings")
