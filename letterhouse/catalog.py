@@ -82,13 +82,12 @@ def compile_body(filename, body_text, body_line, fields):
     """Return (compiled body, problems), with line numbers counted from the top of the file."""
     padded = "\n" * (body_line - 1) + body_text  # so Jinja's line numbers are the file's
     try:
-        ast = ENVIRONMENT.parse(padded)
-    except TemplateSyntaxError as error:
+        problems = check_body(filename, ENVIRONMENT.parse(padded), fields)
+        if any(p.is_error for p in problems):
+            return None, problems
+        return ENVIRONMENT.from_string(padded), problems
+    except TemplateSyntaxError as error:  # also unknown filters and tests, found when compiling
         return None, [Problem(filename, error.lineno, f"template syntax error: {error.message}")]
-    problems = check_body(filename, ast, fields)
-    if any(p.is_error for p in problems):
-        return None, problems
-    return ENVIRONMENT.from_string(padded), problems
 
 
 class Catalog:

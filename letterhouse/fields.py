@@ -182,8 +182,17 @@ class LetterForm(FlaskForm):
     specs = {}
 
     def letter_values(self):
-        """Return the validated values by field name, without csrf or seed."""
-        return {name: self[name].data for name in self.specs}
+        """Return the validated values by field name: text left empty is "", a cleared date is its default."""
+        return {name: empty_as(spec, self[name].data) for name, spec in self.specs.items()}
+
+
+def empty_as(spec, value):
+    """Return a field's value with emptiness made uniform for templates to test with `{% if %}`."""
+    if value is not None and value != "":
+        return value
+    if callable(spec.default):
+        return spec.default()
+    return None if spec.type in ("integer",) else False if spec.type == "boolean" else ""
 
 
 def build_form_class(slug, specs, limits):

@@ -19,7 +19,7 @@ def first_name(full_name):
 
 def long_date(value):
     """Return a date written out as a person would: '14 February 2026'."""
-    if isinstance(value, str):
+    if isinstance(value, str) and value:
         value = datetime.date.fromisoformat(value)
     if not isinstance(value, datetime.date):
         return ""
