@@ -1,15 +1,16 @@
 """Letterhouse: personalised letters, written from templates and printed in a hand."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
 
-from .config import STATIC_ROOT, config_from_environ, default_config, instance_secret_key
+from .config import ENV_PREFIX, STATIC_ROOT, config_from_environ, default_config, instance_secret_key
 
 
 def create_app(test_config=None):
     """Create the Letterhouse web app: defaults, then LETTERHOUSE_* environment, then test_config."""
-    app = Flask(__name__, instance_relative_config=True,
+    app = Flask(__name__, instance_path=instance_path(test_config), instance_relative_config=True,
                 static_folder=str(STATIC_ROOT), static_url_path="/static")
     app.config.from_mapping(default_config())
     app.config.update(config_from_environ())
@@ -21,6 +22,12 @@ def create_app(test_config=None):
     register_blueprints(app)
     register_errorhandlers(app)
     return app
+
+
+def instance_path(test_config):
+    """Return where instance files (secret key, batch jobs) live: INSTANCE_PATH, or Flask's default."""
+    path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
 
 
 def register_extensions(app):

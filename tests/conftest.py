@@ -32,6 +32,7 @@ def app(tmp_path, templates_dir):
         "TESTING": True,
         "SECRET_KEY": "test-only-secret",
         "TEMPLATES": str(templates_dir),
+        "INSTANCE_PATH": str(tmp_path / "instance"),
     })
 
 
