@@ -41,13 +41,15 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Attach the site's pages."""
-    from . import views
+    from . import health, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(health.bp)
 
 
 def register_errorhandlers(app):
     """Answer every error with a page of our own, never a traceback."""
-    from . import errors
+    from . import errors, security
 
     errors.init_app(app)
+    security.init_app(app)

@@ -17,6 +17,20 @@ from .handwriting import page_css, registry_css
 LOGGER = logging.getLogger(__name__)
 
 
+def harfbuzz_subsetter_available():
+    """Return whether WeasyPrint found HarfBuzz's subsetter (several times faster than fontTools)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def warn_if_slow_subsetting():
+    """Log loudly, once, when fonts will be subset by the slow fontTools fallback."""
+    if not harfbuzz_subsetter_available():
+        LOGGER.warning("HarfBuzz's subsetter (libharfbuzz-subset0) was not found: every PDF will be "
+                       "several times slower. Install it (see README) and restart.")
+
+
 class FetchRefused(ValueError):
     """WeasyPrint asked for something outside our static files."""
 
@@ -105,5 +119,6 @@ def get_renderer():
     global _renderer
     with _renderer_lock:
         if _renderer is None:
+            warn_if_slow_subsetting()
             _renderer = Renderer()
         return _renderer
