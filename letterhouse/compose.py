@@ -15,6 +15,8 @@ LAYOUT = Environment(
 )
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 SPACES = re.compile(r"[ \t\u00a0]{2,}")
+# A detail typed with its own full stop, dropped into a sentence that has one: "Lyon.." -> "Lyon."
+DOUBLED_STOP = re.compile(r"(?<!\.)([.!?])\.(?!\.)")
 
 
 def body_paragraphs(text):
@@ -25,7 +27,7 @@ def body_paragraphs(text):
     """
     paragraphs = []
     for chunk in PARAGRAPH_BREAK.split(text.replace("\r\n", "\n")):
-        lines = [SPACES.sub(" ", line).strip() for line in chunk.split("\n")]
+        lines = [DOUBLED_STOP.sub(r"\1", SPACES.sub(" ", line)).strip() for line in chunk.split("\n")]
         lines = [line for line in lines if line]
         if lines:
             paragraphs.append(lines)

@@ -44,13 +44,21 @@ class ChooseExtension(Extension):
             options.append(parser.parse_statements(("name:or", "name:endchoose")))
             if next(parser.stream).value == "endchoose":
                 break
+        # Two blocks on one line must not move in lockstep: key each by line and order on it.
+        place = f"{lineno}:{self._count_on_line(parser, lineno)}"
         picked = self.call_method(
-            "_pick", [nodes.ContextReference(), nodes.Const(lineno), nodes.Const(len(options))]
+            "_pick", [nodes.ContextReference(), nodes.Const(place), nodes.Const(len(options))]
         )
         return _branches(picked, options, lineno)
 
-    def _pick(self, context, lineno, count):
-        return pick_index(context.get(SEED_VARIABLE, 0), lineno, count)
+    @staticmethod
+    def _count_on_line(parser, lineno):
+        counts = parser.__dict__.setdefault("_choose_blocks_per_line", {})
+        counts[lineno] = counts.get(lineno, 0) + 1
+        return counts[lineno]
+
+    def _pick(self, context, place, count):
+        return pick_index(context.get(SEED_VARIABLE, 0), place, count)
 
 
 def _branches(picked, options, lineno):
