@@ -22,7 +22,7 @@ system-deps:
 	@sh tools/install-system-deps.sh
 
 serve: install
-	$(BIN)/letterhouse run --host $(HOST) --port $(PORT)
+	$(BIN)/letterhouse serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

@@ -20,6 +20,30 @@ def cli():
     """
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--dev", is_flag=True, help="Flask's development server, with reloading and debugging.")
+@click.option("--workers", type=int, help="Worker processes (default: SERVER_WORKERS).")
+@click.option("--threads", type=int, help="Threads per worker (default: SERVER_THREADS).")
+def serve_command(host, port, dev, workers, threads):
+    """Serve Letterhouse: gunicorn with warmed workers, or Flask's dev server with --dev.
+
+    Example:
+
+        letterhouse serve --port 5000
+    """
+    app = current_app._get_current_object()
+    if dev:
+        app.run(host=host, port=port, debug=True)
+        return
+    from .server import serve
+
+    config = app.config
+    serve(app, host, port, workers or config["SERVER_WORKERS"], threads or config["SERVER_THREADS"],
+          config["SERVER_TIMEOUT"])
+
+
 @cli.group()
 def templates():
     """Work with letter template files."""

@@ -25,6 +25,9 @@ SETTINGS = (
     Setting("STRING_MAX_LENGTH", 200, "Longest one-line field, unless the template says otherwise."),
     Setting("TEXT_MAX_LENGTH", 4000, "Longest multi-line field, unless the template says otherwise."),
     Setting("PREVIEW_WIDTH", 720, "Width in pixels of each preview page image."),
+    Setting("SERVER_WORKERS", os.cpu_count() or 1, "Gunicorn worker processes for `letterhouse serve`."),
+    Setting("SERVER_THREADS", 4, "Threads per gunicorn worker."),
+    Setting("SERVER_TIMEOUT", 60, "Seconds before gunicorn restarts a stuck worker."),
 )
 
 

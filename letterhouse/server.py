@@ -1,0 +1,65 @@
+"""The production server: gunicorn running the app, each worker warmed before its first request."""
+
+import json
+import logging
+import os
+
+from gunicorn.app.base import BaseApplication
+
+LOGGER = logging.getLogger(__name__)
+
+
+def warm_up(app):
+    """Load fonts and stylesheets and render one letter, so no visitor pays for a cold start."""
+    from .catalog import LetterTemplate
+    from .letters import validate_mapping, write_letter_pdf
+
+    with app.app_context():
+        for template in app.extensions["letterhouse.catalog"].templates():
+            example = example_data(template)
+            letter, errors = validate_mapping(template, example) if example else (None, {})
+            if letter is not None and isinstance(template, LetterTemplate):
+                write_letter_pdf(letter)
+                return
+
+
+def example_data(template):
+    """Return a template's example data from examples/<slug>.json beside it, or None."""
+    path = template.path.parent / "examples" / f"{template.slug}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+class LetterhouseServer(BaseApplication):
+    """Gunicorn, configured from Letterhouse's settings rather than a gunicorn.conf file."""
+
+    def __init__(self, app, options):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+        self.cfg.set("post_worker_init", lambda worker: warm_up(self.application))
+
+    def load(self):
+        return self.application
+
+
+def serve(app, host, port, workers, threads, timeout):
+    """Run the app under gunicorn until interrupted."""
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "timeout": timeout,
+        "max_requests": 2000,  # recycle workers now and then: WeasyPrint keeps some memory
+        "max_requests_jitter": 200,
+        "accesslog": "-",
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+    }
+    LetterhouseServer(app, {k: v for k, v in options.items() if v is not None}).run()
