@@ -98,16 +98,28 @@ class Renderer:
             self._page_css[key] = self._css(string=page_css(page_size, paper, hand))
         return self._page_css[key]
 
+    def stylesheets_for(self, page_size, paper, hand):
+        """Return every stylesheet one letter is rendered with."""
+        return self.stylesheets + [self.page_stylesheet(page_size, paper, hand)]
+
+    def _document(self, html, stylesheets):
+        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=stylesheets, font_config=self.font_config)
+
     def render(self, html, page_size, paper, hand, max_pages=None):
         """Return the PDF of an HTML letter, refusing one longer than max_pages."""
-        stylesheets = self.stylesheets + [self.page_stylesheet(page_size, paper, hand)]
+        stylesheets = self.stylesheets_for(page_size, paper, hand)
         with self._lock:
-            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                stylesheets=stylesheets, font_config=self.font_config)
+            document = self._document(html, stylesheets)
             if max_pages and len(document.pages) > max_pages:
                 raise LetterTooLong(len(document.pages), max_pages)
             pdf = document.write_pdf(pdf_identifier=b"letterhouse")
         return RenderedPdf(pdf, len(document.pages))
+
+    def plain_pdf(self, html, stylesheets):
+        """Return WeasyPrint's PDF of this HTML and CSS with nothing of ours around it: the floor."""
+        with self._lock:
+            return self._document(html, stylesheets).write_pdf()
 
 
 _renderer = None
