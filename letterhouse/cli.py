@@ -1,6 +1,8 @@
 """The `letterhouse` command line: a thin click group over the library."""
 
+import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -44,6 +46,38 @@ def serve_command(host, port, dev, workers, threads):
           config["SERVER_TIMEOUT"])
 
 
+@cli.command("bench")
+@click.option("--rounds", default=40, show_default=True, help="Warm letters timed for section 1.")
+@click.option("--letters", default=500, show_default=True, help="Letters in the batch of section 3.")
+@click.option("--clients", default=8, show_default=True, help="Concurrent web clients in section 4.")
+@click.option("--requests", "requests_per_client", default=25, show_default=True, help="Requests per web client.")
+@click.option("--soak", default=2000, show_default=True, help="Consecutive renders for the memory check.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
+def bench_command(rounds, letters, clients, requests_per_client, soak, json_path):
+    """Measure Letterhouse against a plain WeasyPrint render of the same page, side by side.
+
+    Sections: a warm one-page letter and the WeasyPrint floor; cold start; a batch with 1 and
+    2 workers; the production server under concurrent clients; memory over many renders.
+
+    Example:
+
+        letterhouse bench --json bench.json
+    """
+    from . import bench
+    from .bench_report import print_report
+
+    catalog = current_app.extensions["letterhouse.catalog"]
+    figures = {"machine": bench.machine_facts()}
+    figures["warm_letter"] = bench.warm_letter(catalog, rounds)
+    figures["cold_start"] = bench.cold_start()
+    figures["batch"] = bench.batch_throughput(catalog, letters, (1, 2))
+    figures["web"] = bench.web_load(clients, requests_per_client, workers=2)
+    figures["memory"] = bench.memory_soak(catalog, soak)
+    print_report(figures)
+    if json_path:
+        Path(json_path).write_text(json.dumps(figures, indent=2))
+
+
 @cli.group()
 def templates():
     """Work with letter template files."""
@@ -83,3 +117,7 @@ def check_templates(paths):
     errors = sum(problem.is_error for problem in problems)
     click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
     sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    cli()
