@@ -28,6 +28,12 @@ SETTINGS = (
     Setting("SERVER_WORKERS", os.cpu_count() or 1, "Gunicorn worker processes for `letterhouse serve`."),
     Setting("SERVER_THREADS", 4, "Threads per gunicorn worker."),
     Setting("SERVER_TIMEOUT", 60, "Seconds before gunicorn restarts a stuck worker."),
+    Setting("API_TOKENS", "", "Bearer tokens the JSON API accepts, comma-separated; empty leaves the API open."),
+    Setting("BATCH_MAX_ROWS", 5000, "Most letters in one batch from the site or the API."),
+    Setting("BATCH_MAX_CONTENT_LENGTH", 16 * 1024 * 1024,
+            "Largest rows file (CSV or JSON) the site or the API accepts for a batch, in bytes."),
+    Setting("BATCH_JOBS", 0, "Worker processes rendering a batch for the site or the API; 0 means one per core."),
+    Setting("JOB_RETENTION_HOURS", 24, "Hours a batch and its result are kept in the instance folder."),
 )
 
 
