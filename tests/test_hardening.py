@@ -1,0 +1,91 @@
+"""No input crashes the site: random form posts, hostile templates, and the headers every page carries."""
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from letterhouse import create_app
+
+FIELD_NAMES = ["sender_name", "sender_address", "recipient_name", "recipient_address", "date", "place",
+               "salutation", "closing", "signature", "hand", "ink", "paper", "page_size", "seed",
+               "years", "relationship", "tone", "memory", "quality", "hard_time", "looking_forward", "unknown"]
+any_text = st.one_of(st.text(max_size=60), st.text(min_size=4000, max_size=4200),
+                     st.sampled_from(["", " ", "0", "-1", "99999999999999999999", "2026-02-30", "nan", "\x00",
+                                      "caveat", "cream", "A4", "<b>", "{{ 7*7 }}", "\u202e", "\ud7ff"]))
+form_posts = st.dictionaries(st.sampled_from(FIELD_NAMES), any_text, max_size=len(FIELD_NAMES))
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(tmp_path_factory):
+    app = create_app({"TESTING": True, "SECRET_KEY": "fuzz", "WTF_CSRF_ENABLED": False,
+                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance"))})
+    return app.test_client()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(post=form_posts)
+def test_random_form_posts_get_a_letter_or_errors_that_name_fields(fuzz_client, post):
+    response = fuzz_client.post("/letters/anniversary", data=post)
+    assert response.status_code in (200, 422), response.status_code
+    html = response.get_data(as_text=True)
+    assert "Traceback" not in html
+    if response.status_code == 422:
+        summary = re.findall(r'<a href="#([^"]*)">', html.split('class="error-summary"', 1)[1].split("</ul>")[0])
+        assert summary and all(summary), "every error in the summary links to its field"
+
+
+@settings(max_examples=40, deadline=None)
+@given(post=form_posts)
+def test_random_downloads_are_a_pdf_or_the_form_again(fuzz_client, post):
+    response = fuzz_client.post("/letters/anniversary/letter.pdf", data=post)
+    assert response.status_code in (200, 422)
+    if response.status_code == 200:
+        assert response.data.startswith(b"%PDF-")
+
+
+def test_every_page_carries_the_security_headers(client):
+    for path in ["/", "/letters/anniversary", "/no-such-page", "/healthz"]:
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_an_unexpected_error_shows_no_traceback(app):
+    @app.get("/explode")
+    def explode():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/explode")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret internals" not in body and "Traceback" not in body
+    assert "Your letter is safe" in body
+
+
+def test_a_request_body_over_the_limit_is_refused_with_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    response = client.post("/letters/anniversary", data={"memory": "x" * 20_000})
+    assert response.status_code == 413
+    assert "more than Letterhouse accepts" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("attack", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ sender_name.__class__.__base__.__subclasses__() }}",
+    "{% include '/etc/passwd' %}",
+    "{% import 'os' as os %}",
+    "{% extends '/etc/passwd' %}",
+    "{{ sender_name['__class__'] }}",
+    "{{ lipsum.__globals__ }}",
+    "{{ range(10**9)|list }}",
+])
+def test_a_template_that_reaches_for_python_is_rejected_and_never_runs(client, templates_dir, attack):
+    (templates_dir / "attack.jinja").write_text(f"---\ntitle: Attack\n---\nHello.\n\n{attack}\n")
+    gallery = client.get("/").get_data(as_text=True)
+    assert "attack.jinja:6:" in gallery
+    assert client.get("/letters/attack").status_code == 404
