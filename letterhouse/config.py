@@ -25,8 +25,10 @@ SETTINGS = (
     Setting("STRING_MAX_LENGTH", 200, "Longest one-line field, unless the template says otherwise."),
     Setting("TEXT_MAX_LENGTH", 4000, "Longest multi-line field, unless the template says otherwise."),
     Setting("PREVIEW_WIDTH", 720, "Width in pixels of each preview page image."),
+    Setting("RENDER_TIME_LIMIT", 20, "Seconds one letter may take to lay out before it is refused "
+            "(process-wide: set it in the environment)."),
     Setting("SERVER_WORKERS", os.cpu_count() or 1, "Gunicorn worker processes for `letterhouse serve`."),
-    Setting("SERVER_THREADS", 4, "Threads per gunicorn worker."),
+    Setting("SERVER_THREADS", 1, "Threads per gunicorn worker (1: sync workers, where the render time limit applies)."),
     Setting("SERVER_TIMEOUT", 60, "Seconds before gunicorn restarts a stuck worker."),
     Setting("API_TOKENS", "", "Bearer tokens the JSON API accepts, comma-separated; empty leaves the API open."),
     Setting("BATCH_MAX_ROWS", 5000, "Most letters in one batch from the site or the API."),
@@ -35,6 +37,11 @@ SETTINGS = (
     Setting("BATCH_JOBS", 0, "Worker processes rendering a batch for the site or the API; 0 means one per core."),
     Setting("JOB_RETENTION_HOURS", 24, "Hours a batch and its result are kept in the instance folder."),
 )
+
+
+def setting_default(name):
+    """Return one setting's built-in default."""
+    return next(setting.default for setting in SETTINGS if setting.name == name)
 
 
 def default_config():

@@ -1,6 +1,7 @@
 """A letter: a template plus validated values and a seed; and the one way to turn it into a PDF."""
 
 import hashlib
+import os
 import json
 import re
 import unicodedata
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from .compose import compose_letter_html
+from .config import ENV_PREFIX, setting_default
 from .render import get_renderer
 from .templating import first_name
 
@@ -55,11 +57,21 @@ def as_form_text(value):
     return "" if value is None else str(value)
 
 
-def write_letter_pdf(letter, max_pages=None):
-    """Return the letter rendered as a PDF (a RenderedPdf with its page count)."""
+def write_letter_pdf(letter, max_pages=None, seconds=None):
+    """Return the letter rendered as a PDF (a RenderedPdf with its page count).
+
+    :raise LetterTooLong: past max_pages, or (LetterTooSlow) slower than the time limit,
+        which defaults to the RENDER_TIME_LIMIT setting.
+    """
     values = letter.values
     html = compose_letter_html(letter)
-    return get_renderer().render(html, values["page_size"], values["paper"], values["hand"], max_pages)
+    seconds = render_time_limit() if seconds is None else seconds
+    return get_renderer().render(html, values["page_size"], values["paper"], values["hand"], max_pages, seconds)
+
+
+def render_time_limit():
+    """Return the render time limit in seconds, from LETTERHOUSE_RENDER_TIME_LIMIT or its default."""
+    return float(os.environ.get(ENV_PREFIX + "RENDER_TIME_LIMIT", setting_default("RENDER_TIME_LIMIT")))
 
 
 def ascii_slug(text):

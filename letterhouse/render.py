@@ -1,7 +1,9 @@
 """HTML -> PDF: the only module that talks to WeasyPrint, with one warm renderer per process."""
 
+import contextlib
 import logging
 import mimetypes
+import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,11 +64,45 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 class LetterTooLong(ValueError):
-    """A letter that would run past the page limit."""
+    """A letter too long to print: past the page limit (or, see LetterTooSlow, the time limit)."""
 
     def __init__(self, pages, limit):
         super().__init__(f"This letter would run to {pages} pages; the limit is {limit}.")
         self.pages, self.limit = pages, limit
+
+
+class LetterTooSlow(LetterTooLong):
+    """A letter that took longer than the time limit to lay out."""
+
+    def __init__(self, seconds):
+        ValueError.__init__(self, f"This letter took more than {seconds:g} seconds to write out; "
+                                  "please shorten it.")
+        self.pages, self.limit = None, seconds
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise LetterTooSlow if the block runs longer than `seconds`.
+
+    Uses SIGALRM, so it applies where letters are rendered on a process's main thread: the
+    CLI, batch workers and gunicorn's sync workers. Elsewhere the page limit and the fields'
+    length limits bound the work.
+    """
+    usable = seconds and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise LetterTooSlow(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -106,10 +142,10 @@ class Renderer:
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=stylesheets, font_config=self.font_config)
 
-    def render(self, html, page_size, paper, hand, max_pages=None):
-        """Return the PDF of an HTML letter, refusing one longer than max_pages."""
+    def render(self, html, page_size, paper, hand, max_pages=None, seconds=None):
+        """Return the PDF of an HTML letter, refusing one longer than max_pages or slower than seconds."""
         stylesheets = self.stylesheets_for(page_size, paper, hand)
-        with self._lock:
+        with self._lock, time_limit(seconds):
             document = self._document(html, stylesheets)
             if max_pages and len(document.pages) > max_pages:
                 raise LetterTooLong(len(document.pages), max_pages)

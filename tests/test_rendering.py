@@ -104,3 +104,15 @@ def test_every_paper_and_ink_renders_the_letter(letters, anniversary_values, pap
     assert preview.status_code == 200
     text = pdf_text(letters.download("anniversary", preview.get_data(as_text=True)).data)
     assert "Dear Chris," in text
+
+
+def test_a_letter_slower_than_the_time_limit_is_refused(app):
+    from letterhouse.letters import validate_mapping, write_letter_pdf
+    from letterhouse.render import LetterTooSlow
+
+    template = app.extensions["letterhouse.catalog"].get("anniversary")
+    letter, _ = validate_mapping(template, {"sender_name": "Sam", "recipient_name": "Chris", "years": 3,
+                                            "memory": LONG_MEMORY[:400]})
+    with pytest.raises(LetterTooSlow, match="took more than 0.001 seconds"):
+        write_letter_pdf(letter, seconds=0.001)
+    assert write_letter_pdf(letter, seconds=30).page_count >= 1
