@@ -111,8 +111,9 @@ def test_a_letter_slower_than_the_time_limit_is_refused(app):
     from letterhouse.render import LetterTooSlow
 
     template = app.extensions["letterhouse.catalog"].get("anniversary")
-    letter, _ = validate_mapping(template, {"sender_name": "Sam", "recipient_name": "Chris", "years": 3,
-                                            "memory": LONG_MEMORY[:400]})
+    with app.app_context():
+        letter, _ = validate_mapping(template, {"sender_name": "Sam", "recipient_name": "Chris", "years": 3,
+                                                "memory": LONG_MEMORY[:400]})
     with pytest.raises(LetterTooSlow, match="took more than 0.001 seconds"):
         write_letter_pdf(letter, seconds=0.001)
     assert write_letter_pdf(letter, seconds=30).page_count >= 1
