@@ -84,26 +84,45 @@ def templates():
 
 
 @templates.command("list")
-def list_templates():
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per template.")
+def list_templates(as_json):
     """List every template with its occasion, or why it is unavailable.
 
     Example:
 
-        letterhouse templates list
+        letterhouse templates list --json
     """
-    for entry in current_app.extensions["letterhouse.catalog"].entries():
+    entries = current_app.extensions["letterhouse.catalog"].entries()
+    if as_json:
+        click.echo(json.dumps([template_summary(entry) for entry in entries], indent=2))
+        return
+    for entry in entries:
         if isinstance(entry, BrokenTemplate):
             click.echo(f"{entry.slug:28} UNAVAILABLE ({len(entry.problems)} problem(s))")
         else:
             click.echo(f"{entry.slug:28} {entry.occasion:16} {entry.title}")
 
 
+def template_summary(entry):
+    """Return what `templates list --json` says about one template, good or broken."""
+    if isinstance(entry, BrokenTemplate):
+        return {"slug": entry.slug, "path": str(entry.path), "available": False,
+                "problems": [str(problem) for problem in entry.problems]}
+    return {"slug": entry.slug, "path": str(entry.path), "available": True, "title": entry.title,
+            "occasion": entry.occasion, "description": entry.description,
+            "fields": [spec.name for spec in entry.fields]}
+
+
 @templates.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-def check_templates(paths):
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def check_templates(paths, strict):
     """Check template files and print each problem as path:line: message.
 
-    With no PATH, checks every template the site would show. Exits 1 on any error.
+    Each template's example data (examples/<slug>.json beside it) is validated and
+    written to a PDF as the site would. A PATH may be a directory of templates; with
+    none, checks every template the site would show. Exits 1 on any error, or with
+    --strict on any warning.
 
     Example:
 
@@ -111,12 +130,38 @@ def check_templates(paths):
     """
     from .template_report import check_files
 
-    problems = check_files(paths, current_app.extensions["letterhouse.catalog"])
+    checks = check_files(paths, current_app.extensions["letterhouse.catalog"], current_app.config["MAX_PAGES"])
+    problems = [problem for check in checks for problem in check.problems]
     for problem in problems:
         click.echo(str(problem), err=problem.is_error)
     errors = sum(problem.is_error for problem in problems)
-    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
-    sys.exit(1 if errors else 0)
+    warnings = len(problems) - errors
+    click.echo(f"{len(checks)} template(s): {errors} error(s), {warnings} warning(s)")
+    sys.exit(1 if errors or (strict and warnings) else 0)
+
+
+@templates.command("new")
+@click.argument("slug")
+@click.option("--dir", "directory", type=click.Path(file_okay=False),
+              help="Where to write it (default: the first TEMPLATES directory).")
+def new_template(slug, directory):
+    """Write a commented starter template, SLUG.jinja, and its example data.
+
+    The starter passes `templates check` as written; change it into your letter.
+
+    Example:
+
+        letterhouse templates new thank-you-neighbour
+    """
+    from .starter import StarterRefused, write_starter
+
+    directory = directory or current_app.extensions["letterhouse.catalog"].directories[0]
+    try:
+        template, example = write_starter(slug, directory)
+    except StarterRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"Wrote {template} and {example}.")
+    click.echo(f"Check it with: letterhouse templates check {template}")
 
 
 if __name__ == "__main__":
