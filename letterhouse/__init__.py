@@ -32,19 +32,25 @@ def instance_path(test_config):
 
 def register_extensions(app):
     """Bind extensions and the template catalog to the app."""
+    from . import jobs
     from .catalog import catalog_from_config
     from .extensions import csrf
 
     csrf.init_app(app)
     app.extensions["letterhouse.catalog"] = catalog_from_config(app.config)
+    jobs.init_app(app)
 
 
 def register_blueprints(app):
     """Attach the site's pages."""
-    from . import health, views
+    from . import api, batch_views, health, views
+    from .extensions import csrf
 
     app.register_blueprint(views.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(batch_views.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # the API answers programs with bearer tokens, not forms with cookies
 
 
 def register_errorhandlers(app):

@@ -7,12 +7,12 @@ import logging
 import multiprocessing
 import os
 import time
-import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .batch_output import OUTPUT_KINDS, output_kind
 from .catalog import load_template
 from .letters import Letter, letter_filename, validate_mapping, write_letter_pdf
 from .render import LetterTooLong, get_renderer
@@ -97,6 +97,42 @@ def letter_from_object(template, mapping):
     return (None if errors else letter), errors
 
 
+# --- what a spreadsheet's columns should hold ---
+
+def header_csv(template):
+    """Return the CSV header row of a template's fields, to fill in one row per letter."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([spec.name for spec in template.all_fields])
+    return buffer.getvalue()
+
+
+def column_hint(spec, limits):
+    """Return what a cell of this field should hold, e.g. 'a whole number from 1 to 90; required'."""
+    kind = {
+        "string": f"text, at most {spec.max_length or limits.get('string')} characters",
+        "text": f"text, at most {spec.max_length or limits.get('text')} characters, may run over lines",
+        "integer": "a whole number" + number_range(spec),
+        "date": "a date like 2026-02-14",
+        "choice": "one of " + ", ".join(value for value, _ in spec.choices),
+        "boolean": "yes or no",
+    }.get(spec.type, spec.type)
+    if spec.required:
+        return f"{kind}; required"
+    if callable(spec.default):
+        return f"{kind}; empty for today" if spec.type == "date" else f"{kind}; optional"
+    if spec.default in (None, ""):
+        return f"{kind}; optional"
+    return f"{kind}; empty for “{spec.default}”"
+
+
+def number_range(spec):
+    if spec.min is not None and spec.max is not None:
+        return f" from {spec.min} to {spec.max}"
+    if spec.min is not None or spec.max is not None:
+        return f" of at least {spec.min}" if spec.min is not None else f" of at most {spec.max}"
+    return ""
+
+
 # --- every row of a batch, checked before anything is rendered ---
 
 @dataclass(frozen=True)
@@ -170,6 +206,11 @@ def write_problems_beside(out, problems):
 
 # --- rendering on a pool of warm workers ---
 
+def numbered_filename(ordinal, letter):
+    """Return a batch letter's file name, like '0001-anniversary-to-chris.pdf'."""
+    return f"{ordinal:04d}-{letter_filename(letter)}"
+
+
 @dataclass(frozen=True)
 class RenderTask:
     ordinal: int
@@ -206,7 +247,7 @@ def render_task(task, max_pages):
     if _worker_template is None:
         return RenderedLetter(task.ordinal, task.row, "", error="The template changed while the batch ran.")
     letter = Letter(_worker_template, task.values, task.seed)
-    filename = f"{task.ordinal:04d}-{letter_filename(letter)}"
+    filename = numbered_filename(task.ordinal, letter)
     try:
         rendered = write_letter_pdf(letter, max_pages)
     except LetterTooLong as error:
@@ -247,69 +288,6 @@ def render_in_order(template, tasks, jobs, max_pages):
             yield in_flight.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-# --- outputs: a ZIP, one combined PDF, or a directory ---
-
-class ZipOutput:
-    """One PDF per letter in a ZIP, written as each letter arrives."""
-
-    def __init__(self, path, duplex=False):
-        self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
-
-    def add(self, rendered):
-        self.zip.writestr(rendered.filename, rendered.pdf)
-
-    def close(self):
-        self.zip.close()
-
-
-class CombinedPdfOutput:
-    """Every letter in one PDF, each starting on a new sheet (padded to even pages for duplex).
-
-    Letters are joined page by page rather than laid out as one document, so each
-    letter's page numbers and first-page styles start afresh.
-    """
-
-    def __init__(self, path, duplex=False):
-        from pypdf import PdfWriter
-
-        self.path, self.duplex, self.writer = path, duplex, PdfWriter()
-
-    def add(self, rendered):
-        from pypdf import PdfReader
-
-        self.writer.append(PdfReader(io.BytesIO(rendered.pdf)), outline_item=rendered.filename[:-4])
-        if self.duplex and rendered.page_count % 2:
-            last = self.writer.pages[-1].mediabox
-            self.writer.add_blank_page(width=last.width, height=last.height)
-
-    def close(self):
-        with open(self.path, "wb") as file:
-            self.writer.write(file)
-
-
-class DirectoryOutput:
-    """One PDF file per letter in a directory."""
-
-    def __init__(self, path, duplex=False):
-        self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
-
-    def add(self, rendered):
-        (self.path / rendered.filename).write_bytes(rendered.pdf)
-
-    def close(self):
-        pass
-
-
-OUTPUT_KINDS = {"zip": ZipOutput, "pdf": CombinedPdfOutput, "dir": DirectoryOutput}
-
-
-def output_kind(path):
-    """Return the output a path asks for: 'zip', 'pdf' or (anything else) 'dir'."""
-    suffix = Path(path).suffix.lower()
-    return {".zip": "zip", ".pdf": "pdf"}.get(suffix, "dir")
 
 
 @dataclass

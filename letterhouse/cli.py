@@ -2,6 +2,7 @@
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -76,6 +77,168 @@ def bench_command(rounds, letters, clients, requests_per_client, soak, json_path
     print_report(figures)
     if json_path:
         Path(json_path).write_text(json.dumps(figures, indent=2))
+
+
+def usable_template(slug):
+    """Return the template for a slug, or stop with why it cannot be used."""
+    entry = current_app.extensions["letterhouse.catalog"].get(slug)
+    if entry is None:
+        raise click.ClickException(f"There is no template called “{slug}”. See: letterhouse templates list")
+    if isinstance(entry, BrokenTemplate):
+        problems = "\n".join(f"  {problem}" for problem in entry.problems)
+        raise click.ClickException(f"The template “{slug}” cannot be used until it is mended:\n{problems}")
+    return entry
+
+
+def field_assignment(ctx, param, values):
+    """Return --set FIELD=VALUE options as a dict."""
+    pairs = {}
+    for value in values:
+        name, equals, text = value.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"“{value}” should look like FIELD=VALUE, e.g. years=12.")
+        pairs[name.strip()] = text
+    return pairs
+
+
+@cli.command("render")
+@click.argument("slug")
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False),
+              help="A JSON object of field values.")
+@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE", callback=field_assignment,
+              help="One field's value; wins over --data. May be repeated.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Where to write the PDF [default: a name like anniversary-to-chris.pdf].")
+def render_command(slug, data_path, assignments, output):
+    """Write one letter as a PDF, from a JSON file and/or FIELD=VALUE pairs.
+
+    Exits 1, naming each field and what is wrong with it, when the values do not fit.
+
+    Example:
+
+        letterhouse render anniversary --data chris.json --set years=12 -o chris.pdf
+    """
+    from .batch import letter_from_object
+    from .letters import letter_filename, write_letter_pdf
+    from .render import LetterTooLong
+    from .rows import RowsError, read_object_file
+
+    template = usable_template(slug)
+    try:
+        mapping = {**(read_object_file(data_path) if data_path else {}), **assignments}
+    except RowsError as error:
+        raise click.ClickException(str(error)) from None
+    letter, errors = letter_from_object(template, mapping)
+    if errors:
+        for name, messages in errors.items():
+            click.echo(f"{name}: {' '.join(messages)}", err=True)
+        sys.exit(1)
+    try:
+        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+    except LetterTooLong as error:
+        raise click.ClickException(str(error)) from None
+    path = Path(output or letter_filename(letter))
+    path.write_bytes(rendered.pdf)
+    click.echo(f"Wrote {path} ({rendered.page_count} page{'s' if rendered.page_count != 1 else ''}).")
+
+
+@cli.command("batch")
+@click.argument("slug")
+@click.argument("rows_path", metavar="ROWS", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="A .zip (one PDF per row), a .pdf (all letters in one file) or a directory.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core].")
+@click.option("--skip-invalid", is_flag=True,
+              help="Write the good rows and put the problems in OUT-errors.csv beside the output.")
+@click.option("--duplex", is_flag=True, help="For a .pdf: pad each letter to an even number of pages.")
+def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
+    """Write one letter per row of a CSV file or JSON array: a mail merge.
+
+    The CSV's header row names the fields (see `letterhouse fields SLUG --csv`). Every
+    row is checked before anything is written; each problem is printed as
+    `row N, field: message` with rows numbered as a spreadsheet shows them, and the
+    command exits 1 having written nothing, unless --skip-invalid.
+
+    Example:
+
+        letterhouse batch thank-you guests.csv -o thank-yous.zip --jobs 2
+    """
+    from .batch import check_rows, write_batch, write_problems_beside
+    from .rows import RowsError, read_rows_file
+
+    template = usable_template(slug)
+    try:
+        check = check_rows(template, read_rows_file(rows_path))
+    except RowsError as error:
+        raise click.ClickException(str(error)) from None
+    for problem in check.problems:
+        click.echo(str(problem), err=True)
+    if check.problems and not skip_invalid:
+        raise click.ClickException(f"{len(check.problems)} problem(s); nothing was written. Mend the rows, "
+                                   "or use --skip-invalid to write the others.")
+    if not check.letters:
+        raise click.ClickException("No row could become a letter; nothing was written.")
+    progress = ProgressReport(len(check.letters), "letters", sys.stderr.isatty())
+    result = write_batch(check, output, jobs=jobs, duplex=duplex, max_pages=current_app.config["MAX_PAGES"],
+                         on_progress=progress.update)
+    progress.finish()
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    if check.problems or result.problems:
+        path = write_problems_beside(output, check.problems + result.problems)
+        click.echo(f"Rows with problems are listed in {path}.", err=True)
+    click.echo(f"Wrote {result.letters} letters ({result.pages} pages) to {output} "
+               f"in {result.seconds:.1f} s ({result.rate:.1f} letters/s).")
+    sys.exit(1 if result.problems and not skip_invalid else 0)
+
+
+class ProgressReport:
+    """Progress on stderr: a bar with rate and time left on a terminal, a plain line per tenth otherwise."""
+
+    def __init__(self, total, unit, on_terminal):
+        self.total, self.unit, self.on_terminal = total, unit, on_terminal
+        self.started = time.monotonic()
+        self.next_line = max(1, total // 10)
+
+    def update(self, done, total):
+        if self.on_terminal:
+            click.echo(f"\r{self.line(done)}", nl=False, err=True)
+        elif done >= self.next_line or done == total:
+            click.echo(self.line(done), err=True)
+            self.next_line = done + max(1, self.total // 10)
+
+    def line(self, done):
+        elapsed = time.monotonic() - self.started
+        rate = done / elapsed if elapsed else 0.0
+        left = (self.total - done) / rate if rate else 0
+        filled = round(24 * done / self.total) if self.total else 24
+        bar = f"[{'#' * filled}{'-' * (24 - filled)}] " if self.on_terminal else ""
+        return (f"{bar}{done}/{self.total} {self.unit} ({done * 100 // max(self.total, 1)}%), "
+                f"{rate:.1f} {self.unit}/s, {int(left) // 60}:{int(left) % 60:02d} left")
+
+    def finish(self):
+        if self.on_terminal:
+            click.echo("", err=True)
+
+
+@cli.command("fields")
+@click.argument("slug")
+@click.option("--csv", "as_csv", is_flag=True, help="Print only a CSV header row, to fill in one row per letter.")
+def fields_command(slug, as_csv):
+    """List a template's fields: name, label and what each one should hold.
+
+    Example:
+
+        letterhouse fields anniversary --csv > guests.csv
+    """
+    from .batch import column_hint, header_csv
+
+    template = usable_template(slug)
+    if as_csv:
+        click.echo(header_csv(template), nl=False)
+        return
+    for spec in template.all_fields:
+        click.echo(f"{spec.name:20} {spec.label:44} {column_hint(spec, template.limits)}")
 
 
 @cli.group()

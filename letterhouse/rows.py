@@ -13,6 +13,10 @@ class RowsError(ValueError):
     """A rows file that cannot be read at all: not UTF-8, not CSV or JSON, too many rows."""
 
 
+class TooManyRows(RowsError):
+    """More rows than one batch may have."""
+
+
 @dataclass(frozen=True)
 class Row:
     """One record: its place among the records, its number as a spreadsheet shows it, and its cells."""
@@ -46,7 +50,7 @@ def read_rows(data, kind, max_rows=None):
     if not row_set.rows:
         raise RowsError("There are no letters in this file: it has no rows under the header.")
     if max_rows is not None and len(row_set.rows) > max_rows:
-        raise RowsError(f"This file has {len(row_set.rows)} letters; one batch can have at most {max_rows}.")
+        raise TooManyRows(f"This file has {len(row_set.rows)} letters; one batch can have at most {max_rows}.")
     return row_set
 
 
@@ -114,3 +118,15 @@ def read_json_rows(text):
         columns.update(dict.fromkeys(item))
         rows.append(Row(ordinal=ordinal, number=ordinal, values=item))
     return RowSet(columns=tuple(columns), rows=tuple(rows), header_row=None)
+
+
+def read_object_file(path):
+    """Return the JSON object in a file: the values of one letter."""
+    try:
+        data = json.loads(decode_utf8(Path(path).read_bytes()))
+    except json.JSONDecodeError as error:
+        raise RowsError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, "
+                        f"column {error.colno}.") from None
+    if not isinstance(data, dict):
+        raise RowsError(f"{path} must hold one JSON object, like {{\"recipient_name\": \"Chris\"}}.")
+    return data

@@ -1,0 +1,253 @@
+"""The API described as data: each template's fields as JSON Schema, and the OpenAPI 3.1 document."""
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def text_schema(spec, limits):
+    return {"type": "string", "maxLength": spec.max_length or limits.get(spec.type, 0) or None}
+
+
+def integer_schema(spec, limits):
+    return {"type": "integer", "minimum": spec.min, "maximum": spec.max}
+
+
+def date_schema(spec, limits):
+    return {"type": "string", "format": "date"}
+
+
+def choice_schema(spec, limits):
+    return {"type": "string", "enum": [value for value, _ in spec.choices],
+            "oneOf": [{"const": value, "title": label} for value, label in spec.choices]}
+
+
+def boolean_schema(spec, limits):
+    return {"type": "boolean"}
+
+
+# One entry per field type in fields.FIELD_TYPES: how a JSON client writes that field.
+FIELD_SCHEMAS = {
+    "string": text_schema,
+    "text": text_schema,
+    "integer": integer_schema,
+    "date": date_schema,
+    "choice": choice_schema,
+    "boolean": boolean_schema,
+}
+
+
+def field_schema(spec, limits):
+    """Return the JSON Schema of one field, with its label, help and default."""
+    schema = {"title": spec.label, **FIELD_SCHEMAS[spec.type](spec, limits)}
+    if spec.help:
+        schema["description"] = spec.help
+    if spec.default not in (None, "") and not callable(spec.default):
+        schema["default"] = spec.default
+    return {key: value for key, value in schema.items() if value is not None}
+
+
+def template_schema(template):
+    """Return the JSON Schema of a letter's data for one template."""
+    properties = {spec.name: field_schema(spec, template.limits) for spec in template.all_fields}
+    properties["seed"] = {"title": "Seed", "type": "integer", "minimum": 0, "maximum": 2**32 - 1,
+                          "description": "Picks among the template's wordings; the same seed writes the same letter."}
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": template.title,
+        "description": template.description,
+        "type": "object",
+        "properties": properties,
+        "required": [spec.name for spec in template.all_fields if spec.required],
+        "additionalProperties": False,
+    }
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_content(schema):
+    return {"application/json": {"schema": schema}}
+
+
+def error_reply(description, schema_name="Error"):
+    return {"description": description, "content": json_content(ref(schema_name))}
+
+
+SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
+                  "description": "The template, as listed by GET /templates."}
+# POST /batches/<slug> starts a batch and GET /batches/<id> reads one: OpenAPI sees one templated path.
+BATCH_PARAMETER = {"name": "slug_or_id", "in": "path", "required": True, "schema": {"type": "string"},
+                   "description": "POST: the template's slug. GET: the batch id that POST returned."}
+SECURED = {"401": error_reply("A bearer token is needed (when the server is configured with tokens).")}
+
+
+def boolean_query(name, description):
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]}}
+
+
+COMPONENT_SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["status", "error", "message"],
+        "properties": {
+            "status": {"type": "integer"},
+            "error": {"type": "string"},
+            "message": {"type": "string"},
+            "problems": {"type": "array", "items": {"type": "string"},
+                         "description": "For a template that cannot be used: each problem as file:line: message."},
+        },
+    },
+    "FieldErrors": {
+        "allOf": [ref("Error")],
+        "type": "object",
+        "required": ["errors"],
+        "properties": {"errors": {"type": "object", "additionalProperties": {
+            "type": "array", "items": {"type": "string"}}}},
+    },
+    "RowError": {
+        "type": "object",
+        "required": ["row", "field", "message"],
+        "properties": {
+            "row": {"type": "integer", "description": "CSV: as a spreadsheet shows it (header = 1). JSON: item, from 1."},
+            "field": {"type": "string", "description": "The field or column; empty for the whole row."},
+            "message": {"type": "string"},
+        },
+    },
+    "RowErrors": {
+        "allOf": [ref("Error")],
+        "type": "object",
+        "required": ["row_errors"],
+        "properties": {"row_errors": {"type": "array", "items": ref("RowError")}},
+    },
+    "TemplateSummary": {
+        "type": "object",
+        "required": ["slug", "title", "description", "occasion", "url"],
+        "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
+                       "description": {"type": "string"}, "occasion": {"type": "string"},
+                       "url": {"type": "string"}},
+    },
+    "Template": {
+        "allOf": [ref("TemplateSummary")],
+        "type": "object",
+        "required": ["schema"],
+        "properties": {"schema": {"type": "object", "description": "JSON Schema of the letter's data."}},
+    },
+    "Batch": {
+        "type": "object",
+        "required": ["id", "template", "state", "rows", "letters_to_write", "done", "progress", "row_errors",
+                     "status_url"],
+        "properties": {
+            "id": {"type": "string"},
+            "template": {"type": "string"},
+            "state": {"type": "string", "enum": ["checked", "queued", "running", "done", "failed"]},
+            "rows": {"type": "integer"},
+            "letters_to_write": {"type": "integer"},
+            "done": {"type": "integer"},
+            "progress": {"type": "number", "minimum": 0, "maximum": 1},
+            "letters": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "output": {"type": "string", "enum": ["zip", "pdf"]},
+            "message": {"type": "string"},
+            "row_errors": {"type": "array", "items": ref("RowError")},
+            "status_url": {"type": "string"},
+            "result_url": {"type": "string"},
+        },
+    },
+}
+
+
+def openapi_document():
+    """Return the OpenAPI 3.1 description of /api/v1."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Letterhouse API", "version": "1",
+                 "description": "Personalised letters as PDFs: one at a time, or a batch from a CSV or JSON array."},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": COMPONENT_SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "Needed only when the server sets LETTERHOUSE_API_TOKENS."}},
+        },
+        "security": [{}, {"bearer": []}],
+        "paths": PATHS,
+    }
+
+
+PATHS = {
+    "/templates": {"get": {
+        "summary": "Every letter template that can be used",
+        "operationId": "listTemplates",
+        "responses": {"200": {"description": "The templates.", "content": json_content({
+            "type": "object", "required": ["templates"],
+            "properties": {"templates": {"type": "array", "items": ref("TemplateSummary")}}})}, **SECURED},
+    }},
+    "/templates/{slug}": {"get": {
+        "summary": "One template, with its fields as JSON Schema (defaults and choices included)",
+        "operationId": "getTemplate",
+        "parameters": [SLUG_PARAMETER],
+        "responses": {"200": {"description": "The template.", "content": json_content(ref("Template"))},
+                      "404": error_reply("No such template, or one that cannot be used (see problems)."),
+                      **SECURED},
+    }},
+    "/letters/{slug}": {"post": {
+        "summary": "Write one letter as a PDF",
+        "operationId": "writeLetter",
+        "parameters": [SLUG_PARAMETER],
+        "requestBody": {"required": True, "content": json_content({
+            "type": "object", "description": "The letter's data, as GET /templates/{slug} describes."})},
+        "responses": {
+            "200": {"description": "The letter.", "content": {"application/pdf": {
+                "schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
+            "400": error_reply("The body is not a JSON object."),
+            "404": error_reply("No such template, or one that cannot be used."),
+            "413": error_reply("The body is larger than MAX_CONTENT_LENGTH."),
+            "415": error_reply("The body is not application/json."),
+            "422": error_reply("Values that do not fit the template's fields, by field.", "FieldErrors"),
+            **SECURED,
+        },
+    }},
+    "/batches/{slug_or_id}": {"post": {
+        "summary": "Start a batch: one letter per CSV row or JSON object, written in the background",
+        "operationId": "startBatch",
+        "parameters": [
+            BATCH_PARAMETER,
+            {"name": "output", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["zip", "pdf"], "default": "zip"},
+             "description": "zip: one PDF per row; pdf: all letters in one file, each on a new sheet."},
+            boolean_query("duplex", "For output=pdf: pad each letter to an even number of pages."),
+            boolean_query("skip_invalid", "Write the valid rows and report the others, instead of refusing."),
+        ],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            "text/csv": {"schema": {"type": "string"}}}},
+        "responses": {
+            "202": {"description": "The batch was started.", "content": json_content(ref("Batch"))},
+            "400": error_reply("The rows cannot be read, or a query parameter is wrong."),
+            "404": error_reply("No such template, or one that cannot be used."),
+            "413": error_reply("More than BATCH_MAX_ROWS rows, or larger than BATCH_MAX_CONTENT_LENGTH."),
+            "415": error_reply("The body is neither application/json nor text/csv."),
+            "422": error_reply("Rows that cannot become letters (and skip_invalid was not set).", "RowErrors"),
+            **SECURED,
+        },
+    }, "get": {
+        "summary": "A batch's state, progress and row errors",
+        "operationId": "getBatch",
+        "parameters": [BATCH_PARAMETER],
+        "responses": {"200": {"description": "The batch.", "content": json_content(ref("Batch"))},
+                      "404": error_reply("No such batch (it may have expired)."), **SECURED},
+    }},
+    "/batches/{job_id}/result": {"get": {
+        "summary": "The finished batch: a ZIP of PDFs or one combined PDF",
+        "operationId": "getBatchResult",
+        "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {
+            "200": {"description": "The letters.", "content": {
+                "application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}},
+                "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
+            "404": error_reply("No such batch (it may have expired)."),
+            "409": error_reply("The batch has not finished, or it failed."),
+            **SECURED,
+        },
+    }},
+}
