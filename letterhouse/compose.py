@@ -3,8 +3,12 @@
 import re
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
 
+from .coverage import is_japanese, written_runs
+from .handwriting import PAPERS, all_faces
+from .stationery import NO_ENVELOPE, monogram
 from .templating import SEED_VARIABLE, first_name, long_date
 
 LAYOUT = Environment(
@@ -13,6 +17,26 @@ LAYOUT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+@pass_context
+def written(context, text):
+    """Return text as escaped HTML in the letter's hand, runs it cannot write in a face that can.
+
+    Characters no bundled face can write are left out (coverage.py warns about them first).
+    """
+    parts = []
+    for run in written_runs(str(text), context["hand"], context["japanese"]):
+        if run.face is None:
+            parts.append(escape(run.text))
+        else:
+            lang = all_faces()[run.face].lang
+            parts.append(Markup('<span class="in-{}"{}>{}</span>').format(
+                run.face, Markup(' lang="{}"').format(lang) if lang else "", run.text))
+    return Markup("").join(parts)
+
+
+LAYOUT.filters["written"] = written
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 SPACES = re.compile(r"[ \t\u00a0]{2,}")
 # A detail typed with its own full stop, dropped into a sentence that has one: "Lyon.." -> "Lyon."
@@ -48,6 +72,7 @@ def render_body(letter):
 def compose_letter_html(letter):
     """Return the whole letter as an HTML page; every piece of text in it is escaped."""
     values = letter.values
+    body = render_body(letter)
     return LAYOUT.get_template("letter.html").render(
         lang="en",
         title=f"{letter.template.title} to {values['recipient_name']}",
@@ -60,7 +85,28 @@ def compose_letter_html(letter):
         place=values["place"],
         date=long_date(values["date"]),
         salutation=values["salutation"] or f"Dear {first_name(values['recipient_name'])},",
-        paragraphs=body_paragraphs(render_body(letter)),
+        paragraphs=body_paragraphs(body),
         closing=values["closing"],
         signature=values["signature"] or values["sender_name"],
+        **stationery_context(values),
+        japanese=is_japanese([body, *(value for value in values.values() if isinstance(value, str))]),
     )
+
+
+def stationery_context(values):
+    """Return what the layout needs for a letterhead and an envelope: names, monogram, envelope size."""
+    envelope = values.get("envelope") or NO_ENVELOPE
+    sender_address = address_lines(values["sender_address"])
+    return {
+        "monogram": monogram(values["sender_name"]) if PAPERS[values["paper"]].letterhead else "",
+        "envelope": None if envelope == NO_ENVELOPE else envelope,
+        "envelope_from": addressed(values["sender_name"], sender_address) if sender_address else [],
+        "envelope_to": addressed(values["recipient_name"], address_lines(values["recipient_address"])),
+    }
+
+
+def addressed(name, lines):
+    """Return an address block: the name, then the address as typed (which may already start with it)."""
+    if lines and lines[0].casefold() == name.strip().casefold():
+        return lines
+    return [name.strip(), *lines]

@@ -10,6 +10,7 @@ from wtforms import validators
 from wtforms.fields.choices import SelectChoice
 
 from .handwriting import HANDS, INKS, PAGE_SIZES, PAPERS
+from .stationery import ENVELOPE_CHOICES, NO_ENVELOPE
 
 FIELD_KEYS = ("name", "label", "type", "required", "default", "help", "placeholder",
               "max_length", "min", "max", "choices")
@@ -143,6 +144,10 @@ STYLE_FIELDS = (
               choices=_registry_choices(PAPERS)),
     FieldSpec("page_size", "Page size", type="choice", default="A4", group="style",
               choices=_registry_choices(PAGE_SIZES)),
+    FieldSpec("envelope", "Envelope", type="choice", default=NO_ENVELOPE, group="style",
+              choices=ENVELOPE_CHOICES, help="Adds a last page to print on an envelope, addressed in the same hand."),
+    FieldSpec("archival", "Archival PDF", type="boolean", default=False, group="style",
+              help="PDF/A, for keeping for years, and tagged so that screen readers can read it aloud."),
 )
 
 BUILT_IN_NAMES = frozenset(spec.name for spec in COMMON_FIELDS + STYLE_FIELDS) | {"seed", "csrf_token"}
@@ -181,9 +186,31 @@ class LetterForm(FlaskForm):
     seed = wtf.HiddenField()
     specs = {}
 
+    def validate(self, extra_validators=None):
+        """Check each field, then the rules that involve two fields at once."""
+        valid = super().validate(extra_validators)
+        for check in LETTER_CHECKS:
+            valid = check(self) and valid
+        return valid
+
     def letter_values(self):
         """Return the validated values by field name: text left empty is "", a cleared date is its default."""
         return {name: empty_as(spec, self[name].data) for name, spec in self.specs.items()}
+
+
+def envelope_has_an_address(form):
+    """Return False, with a message on their address, for an envelope with nowhere to send it."""
+    if "envelope" not in form or form.envelope.data in (None, "", NO_ENVELOPE):
+        return True
+    if "recipient_address" not in form or (form.recipient_address.data or "").strip():
+        return True
+    form.recipient_address.errors = [*form.recipient_address.errors,
+                                     "An envelope needs their address: write it here, one line per line."]
+    return False
+
+
+# Rules that involve more than one field: each takes the form, adds its messages, returns validity.
+LETTER_CHECKS = (envelope_has_an_address,)
 
 
 def empty_as(spec, value):

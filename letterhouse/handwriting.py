@@ -1,8 +1,10 @@
 """Hands, inks, papers and page sizes: plain registries, and the CSS that dresses a letter in them."""
 
 import functools
+import json
 from dataclasses import dataclass
 
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
 from .config import STATIC_ROOT
@@ -18,6 +20,21 @@ class Hand:
     size_pt: float  # body size at which this hand reads like a pen on paper
     line_mm: float  # line pitch; ruled paper's rules follow it
 
+    @property
+    def scripts(self):
+        """Return the scripts this hand writes, as its font.json lists them (latin, cyrillic, ...)."""
+        return tuple(font_info(self.font_file)["scripts"])
+
+
+@dataclass(frozen=True)
+class Face:
+    """A font that writes, for any hand, the characters of a script that hand cannot."""
+
+    family: str
+    font_file: str  # under static/fonts/
+    lang: str = ""  # BCP 47 tag of the script's usual language: Pango shapes with it, the PDF tags it
+    scale: float = 1.0  # by eye, on top of matching the hand's x-height: CJK and Arabic read small
+
 
 @dataclass(frozen=True)
 class Ink:
@@ -28,8 +45,9 @@ class Ink:
 @dataclass(frozen=True)
 class Paper:
     label: str
-    background: str  # a colour, and optionally an image under static/paper/
+    background: str  # CSS background layers: a colour, and optionally images under static/paper/
     ruled: bool = False
+    letterhead: bool = False  # the sender's monogram printed at the head of the first page
 
 
 @dataclass(frozen=True)
@@ -38,25 +56,48 @@ class PageSize:
     css_size: str
 
 
+# Sizes and pitches are set by eye so every hand reads at about the same size on the page
+# (an x-height near 2.5 mm); a hand with tall loops gets more room between its lines.
 HANDS = {
     "caveat": Hand("Caveat: quick and friendly", "Caveat", "caveat/caveat-regular.ttf", 19, 9),
+    "patrick-hand": Hand("Patrick Hand: neat, upright print", "Patrick Hand",
+                         "patrick-hand/patrick-hand-regular.ttf", 16, 9),
+    "kalam": Hand("Kalam: careful print", "Kalam", "kalam/kalam-regular.ttf", 15, 9),
+    "indie-flower": Hand("Indie Flower: round and casual", "Indie Flower",
+                         "indie-flower/indie-flower-regular.ttf", 16, 9),
+    "reenie-beanie": Hand("Reenie Beanie: a child's big letters", "Reenie Beanie",
+                          "reenie-beanie/reenie-beanie-regular.ttf", 22, 10),
     "homemade-apple": Hand("Homemade Apple: loose cursive", "Homemade Apple",
                            "homemade-apple/homemade-apple-regular.ttf", 13.5, 10),
-    "kalam": Hand("Kalam: careful print", "Kalam", "kalam/kalam-regular.ttf", 15, 9),
+    "nothing-you-could-do": Hand("Nothing You Could Do: slanted pencil cursive", "Nothing You Could Do",
+                                 "nothing-you-could-do/nothing-you-could-do-regular.ttf", 15, 9.5),
     "dancing-script": Hand("Dancing Script: flowing script", "Dancing Script",
                            "dancing-script/dancing-script-regular.ttf", 18, 9),
+    "marck-script": Hand("Marck Script: fountain-pen cursive", "Marck Script",
+                         "marck-script/marck-script-regular.ttf", 18.5, 9),
+    "great-vibes": Hand("Great Vibes: formal copperplate", "Great Vibes",
+                        "great-vibes/great-vibes-regular.ttf", 21, 10),
 }
 
 INKS = {
     "midnight": Ink("Midnight blue", "rgb(27 39 94)"),
+    "royal-blue": Ink("Royal blue", "rgb(34 64 150)"),
     "black": Ink("Black", "rgb(28 26 30)"),
     "sepia": Ink("Sepia", "rgb(94 58 30)"),
+    "green-black": Ink("Green-black", "rgb(30 58 44)"),
+    "burgundy": Ink("Burgundy", "rgb(108 26 42)"),
+    "violet": Ink("Violet", "rgb(76 40 118)"),
 }
 
+# Textures are small files in static/paper/ (see its README); a page's background is
+# positioned from its content box, so whole-sheet layers are `fixed` to the sheet.
 PAPERS = {
     "white": Paper("White", "rgb(255 255 253)"),
-    "cream": Paper("Cream", "rgb(250 243 225)"),
+    "cream": Paper("Cream laid", "url(paper/laid.jpg) 0 0 / 60mm 60mm repeat fixed, rgb(247 240 220)"),
     "ruled": Paper("Ruled", "rgb(253 252 246)", ruled=True),
+    "aged": Paper("Aged", "url(paper/foxing.svg) 0 0 / 100% 100% no-repeat fixed,"
+                          " url(paper/aged.jpg) 0 0 / 100% 100% no-repeat fixed, rgb(236 222 190)"),
+    "letterhead": Paper("Letterhead with your monogram", "rgb(252 250 244)", letterhead=True),
 }
 
 PAGE_SIZES = {
@@ -66,8 +107,36 @@ PAGE_SIZES = {
 }
 
 
-# Tried in order for characters a hand cannot write (Homemade Apple has no "ż", say).
+# Faces that write what a hand cannot: the Central European letters some hands lack, and
+# whole scripts. coverage.py picks one per character; these are only ever used for those.
+FALLBACK_FACES = {
+    "caveat": Face("Caveat", "caveat/caveat-regular.ttf"),
+    "marck-script": Face("Marck Script", "marck-script/marck-script-regular.ttf", scale=1.1),
+    "mansalva": Face("Mansalva", "mansalva/mansalva-regular.ttf", "el", 0.85),
+    "kalam": Face("Kalam", "kalam/kalam-regular.ttf", "hi"),
+    "aref-ruqaa": Face("Aref Ruqaa", "aref-ruqaa/aref-ruqaa-regular.ttf", "ar", 1.15),
+    "ma-shan-zheng": Face("Ma Shan Zheng", "ma-shan-zheng/ma-shan-zheng-regular.ttf", "zh-Hans", 1.1),
+    "yomogi": Face("Yomogi", "yomogi/yomogi-regular.ttf", "ja", 1.1),
+    "nanum-pen-script": Face("Nanum Pen Script", "nanum-pen-script/nanum-pen-script-regular.ttf", "ko", 1.4),
+}
+
+# The order faces are tried in for a character a hand cannot write. Chinese and Japanese
+# share the Han characters, so the letter's text decides which of the two comes first.
+FALLBACK_ORDER = ("caveat", "mansalva", "kalam", "aref-ruqaa", "ma-shan-zheng", "yomogi",
+                  "nanum-pen-script")
+
+# A cursive hand borrows missing letters from a cursive face, not from Caveat's print.
+LATIN_FALLBACK = {"homemade-apple": "marck-script", "nothing-you-could-do": "marck-script"}
+
+# Kept for the page-number footer and anything else set outside coverage.py's runs.
 FALLBACK_HANDS = ("caveat", "kalam")
+
+
+@functools.cache
+def all_faces():
+    """Return every face a run may be written in: the fallback faces, then each hand's own font."""
+    hands = {key: Face(hand.family, hand.font_file) for key, hand in HANDS.items()}
+    return {**hands, **FALLBACK_FACES}
 
 
 SIGNATURE_SCALE = 1.4  # a signature is written larger and looser than the body
@@ -100,35 +169,49 @@ def registry_css():
     """Return the CSS for every hand and ink (papers and page sizes are per-page, see page_css)."""
     hands = "".join(hand_css(key, hand) for key, hand in HANDS.items())
     inks = "".join(f".ink-{key} {{ color: {ink.color}; }}\n" for key, ink in INKS.items())
-    return hands + inks
+    return hands + fallback_css() + inks
 
 
-PAGE_MARGIN_MM = (24, 22, 24, 28)  # top, right, bottom, left
+def fallback_css():
+    """Return the fallback faces' @font-face rules, and each face's size beside each hand.
 
-
-def page_css(page_size, paper_key, hand_key):
-    """Return the @page rules for one combination of size, paper and hand."""
-    paper, hand = PAPERS[paper_key], HANDS[hand_key]
-    top, right, bottom, left = PAGE_MARGIN_MM
-    rules = (f"@page {{ size: {PAGE_SIZES[page_size].css_size}; background: {paper.background};"
-             f" margin: {top}mm {right}mm {bottom}mm {left}mm;"
-             f" @bottom-center {{ font-family: {family_list(hand_key)}; }} }}\n")
-    if paper.ruled:
-        rules += ruled_css(hand)
-    return rules
-
-
-def ruled_css(hand):
-    """Return a background of rules at the hand's line pitch, each under a line's baseline.
-
-    A page's background is positioned from its content box, whose first line box starts
-    at the top; a rule tile draws its rule along its bottom edge.
+    A run in a fallback face is sized so its x-height matches the hand's. Its line-height
+    is zero so that a face with taller ascenders never pushes its line off the page's grid.
     """
-    return (
-        "@page { background-image: url(paper/rule.svg);"
-        f" background-repeat: repeat; background-size: 100mm {hand.line_mm}mm;"
-        f" background-position: 0 {baseline_mm(hand) % hand.line_mm:.3f}mm; }}\n"
-    )
+    declared = {hand.family for hand in HANDS.values()}
+    rules = [f'@font-face {{ font-family: "{face.family}"; src: url(fonts/{face.font_file}); }}\n'
+             for face in FALLBACK_FACES.values() if face.family not in declared]
+    rules += [f'.hand-{key} .in-{face_key} {{ font-family: "{face.family}"; '
+              f"font-size: {fallback_scale(hand, face):.3f}em; line-height: 0; }}\n"
+              for key, hand in HANDS.items() for face_key, face in all_faces().items() if face_key != key]
+    return "".join(rules)
+
+
+def fallback_scale(hand, face):
+    """Return the size of a fallback face, in ems of the hand, that makes it read as the same size."""
+    return x_height(hand.font_file) / x_height(face.font_file) * face.scale
+
+
+@functools.cache
+def font_info(font_file):
+    """Return the font.json beside a font file: its family, scripts, licence and character."""
+    return json.loads((STATIC_FONTS / font_file).with_name("font.json").read_text(encoding="utf-8"))
+
+
+X_HEIGHT_LETTERS = "acemnorsuvwxz"
+
+
+@functools.cache
+def x_height(font_file):
+    """Return the median top of a font's short lowercase letters, as a fraction of its size."""
+    font = TTFont(STATIC_FONTS / font_file, lazy=True)
+    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+    tops = []
+    for letter in X_HEIGHT_LETTERS:
+        pen = BoundsPen(glyphs)
+        glyphs[cmap[ord(letter)]].draw(pen)
+        tops.append(pen.bounds[3])
+    return sorted(tops)[len(tops) // 2] / font["head"].unitsPerEm
 
 
 @functools.cache

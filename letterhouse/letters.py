@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from .compose import compose_letter_html
 from .config import ENV_PREFIX, setting_default
 from .render import get_renderer
+from .stationery import NO_ENVELOPE
 from .templating import first_name
 
 
@@ -66,7 +67,13 @@ def write_letter_pdf(letter, max_pages=None, seconds=None):
     values = letter.values
     html = compose_letter_html(letter)
     seconds = render_time_limit() if seconds is None else seconds
-    return get_renderer().render(html, values["page_size"], values["paper"], values["hand"], max_pages, seconds)
+    return get_renderer().render(html, values["page_size"], values["paper"], values["hand"], max_pages, seconds,
+                                 archival=bool(values.get("archival")), extra_pages=envelope_pages(values))
+
+
+def envelope_pages(values):
+    """Return how many pages after the letter are its envelope (0 or 1)."""
+    return 0 if values.get("envelope", NO_ENVELOPE) == NO_ENVELOPE else 1
 
 
 def render_time_limit():

@@ -14,9 +14,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .config import STATIC_ROOT
-from .handwriting import page_css, registry_css
+from .handwriting import registry_css
+from .stationery import page_css
 
 LOGGER = logging.getLogger(__name__)
+ARCHIVAL_PDF = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}  # PDF/A-3b, tagged for screen readers
 
 
 def harfbuzz_subsetter_available():
@@ -142,14 +144,20 @@ class Renderer:
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=stylesheets, font_config=self.font_config)
 
-    def render(self, html, page_size, paper, hand, max_pages=None, seconds=None):
-        """Return the PDF of an HTML letter, refusing one longer than max_pages or slower than seconds."""
+    def render(self, html, page_size, paper, hand, max_pages=None, seconds=None,
+               archival=False, extra_pages=0):
+        """Return the PDF of an HTML letter, refusing one longer than max_pages or slower than seconds.
+
+        extra_pages are pages after the letter that do not count towards max_pages (an
+        envelope); an archival PDF is PDF/A-3b and tagged, so screen readers can read it.
+        """
         stylesheets = self.stylesheets_for(page_size, paper, hand)
         with self._lock, time_limit(seconds):
             document = self._document(html, stylesheets)
-            if max_pages and len(document.pages) > max_pages:
-                raise LetterTooLong(len(document.pages), max_pages)
-            pdf = document.write_pdf(pdf_identifier=b"letterhouse")
+            letter_pages = len(document.pages) - extra_pages
+            if max_pages and letter_pages > max_pages:
+                raise LetterTooLong(letter_pages, max_pages)
+            pdf = document.write_pdf(pdf_identifier=b"letterhouse", **(ARCHIVAL_PDF if archival else {}))
         return RenderedPdf(pdf, len(document.pages))
 
     def plain_pdf(self, html, stylesheets):
