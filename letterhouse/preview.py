@@ -2,12 +2,21 @@
 
 import base64
 import io
+import threading
 
 import pypdfium2
+
+# PDFium is not thread-safe, not even across different documents: one call at a time per process.
+PDFIUM_LOCK = threading.Lock()
 
 
 def pdf_page_images(pdf, width):
     """Return each page of a PDF as PNG bytes, `width` pixels wide."""
+    with PDFIUM_LOCK:
+        return _page_images(pdf, width)
+
+
+def _page_images(pdf, width):
     document = pypdfium2.PdfDocument(pdf)
     try:
         images = []
@@ -15,7 +24,7 @@ def pdf_page_images(pdf, width):
             scale = width / page.get_width()
             bitmap = page.render(scale=scale)
             buffer = io.BytesIO()
-            bitmap.to_pil().save(buffer, format="PNG", optimize=True)
+            bitmap.to_pil().save(buffer, format="PNG", compress_level=6)  # optimize=True: 8x slower, 5% smaller
             images.append(buffer.getvalue())
             page.close()
         return images
