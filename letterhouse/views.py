@@ -1,14 +1,17 @@
-"""The site's pages: the gallery, a letter's form, its preview and its PDF."""
+"""The site's pages: the gallery, a letter's form, its preview and its PDF, and the pictures they show."""
 
 import secrets
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from .catalog import BrokenTemplate
+from .coverage import coverage_notes
+from .gallery import Thumbnails, example_letter, matches, search_text, shelves
 from .letters import letter_filename, letter_from_form, write_letter_pdf
 from .preview import data_uri, pdf_page_images
 from .render import LetterTooLong
+from .samples import PICKERS, is_sample, sample_png
 
 bp = Blueprint("letters", __name__)
 
@@ -21,6 +24,10 @@ FIELD_GROUPS = (
 )
 CSRF_EXPIRED = ("This page was open for a long while, so we asked again to be sure it is you. "
                 "Everything you typed is still here: press Preview once more.")
+LIVE_CSRF_EXPIRED = ("This page was open for a long while, so the live preview has paused. "
+                     "Everything you typed is still here: press Preview to carry on.")
+SEARCH_MAX_LENGTH = 100
+THUMBNAILS = Thumbnails()
 
 
 def catalog():
@@ -40,8 +47,39 @@ def usable_template(slug):
 
 @bp.get("/")
 def gallery():
-    """List every letter, with the broken ones marked unavailable."""
-    return render_template("gallery.html", entries=catalog().entries())
+    """Show every letter on a shelf for its occasion, narrowed by a search; broken ones marked unavailable."""
+    query = request.args.get("q", "")[:SEARCH_MAX_LENGTH].strip()
+    entries = catalog().entries()
+    usable = [entry for entry in entries if not isinstance(entry, BrokenTemplate)]
+    broken = [entry for entry in entries if isinstance(entry, BrokenTemplate)]
+    return render_template("gallery.html", shelves=shelves(usable), broken=broken, query=query, total=len(usable),
+                           matching={t.slug for t in usable if matches(t, query)},
+                           with_example={t.slug for t in usable if example_letter(t)}, search_text=search_text)
+
+
+@bp.get("/letters/<slug>/thumbnail.png")
+def thumbnail(slug):
+    """Send a picture of the first page of a template's example letter."""
+    png = THUMBNAILS.png(usable_template(slug), current_app.config["MAX_PAGES"])
+    if png is None:
+        abort(404, description="This letter has no example to show.")
+    return png_response(png, "no-cache")
+
+
+@bp.get("/samples/<kind>/<key>.png")
+def pen_sample(kind, key):
+    """Send a few words written in one hand, ink or paper, for the form's pickers."""
+    if not is_sample(kind, key):
+        abort(404, description="There is no such sample.")
+    return png_response(sample_png(kind, key), "public, max-age=86400")
+
+
+def png_response(png, cache_control):
+    """Return PNG bytes as a response that a browser may keep and revalidate."""
+    response = current_app.response_class(png, mimetype="image/png")
+    response.headers["Cache-Control"] = cache_control
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/letters/<slug>", methods=["GET", "POST"])
@@ -76,10 +114,36 @@ def letter_pdf(slug):
     return response
 
 
+@bp.post("/letters/<slug>/preview.json")
+def live_preview(slug):
+    """Answer the form as typed so far with its pages as images, or with what needs another look.
+
+    A half-filled form is the normal state of a form being typed, so it is answered 200 with
+    its errors and no pages; only a request that cannot be answered at all gets a 4xx.
+    """
+    template = usable_template(slug)
+    form = template.form_class()
+    if not form.validate_on_submit():
+        return jsonify(pages=[], page_count=0, errors=form.errors)
+    try:
+        letter, rendered, pages = preview_pages(template, form)
+    except LetterTooLong as error:
+        return jsonify(pages=[], page_count=error.pages, errors={}, problem=str(error))
+    return jsonify(pages=pages, page_count=rendered.page_count, errors={})
+
+
 def show_form(template, form, status=200, problem=None):
     """Render a letter's form, keeping every value typed."""
     return render_template("form.html", template=template, form=form,
-                           groups=grouped_fields(template, form), problem=problem), status
+                           groups=grouped_fields(template, form), problem=problem,
+                           pickers=PICKERS, batch_url=batch_url(template)), status
+
+
+def batch_url(template):
+    """Return the link to the template's "Many letters" page, when the site has one."""
+    if "batch.many_letters" not in current_app.view_functions:
+        return None
+    return url_for("batch.many_letters", slug=template.slug)
 
 
 def grouped_fields(template, form):
@@ -90,15 +154,25 @@ def grouped_fields(template, form):
 
 def show_preview(template, form):
     """Render the letter, show its pages as images, and carry every value for Edit and Download."""
-    letter = letter_from_form(template, form)
     try:
-        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+        letter, rendered, pages = preview_pages(template, form)
     except LetterTooLong as error:
         return show_form(template, form, status=422, problem=str(error))
-    pages = [data_uri(png) for png in pdf_page_images(rendered.pdf, current_app.config["PREVIEW_WIDTH"])]
     form.seed.data = str(letter.seed)
     return render_template("preview.html", template=template, form=form, pages=pages,
-                           filename=letter_filename(letter), carried=carried_values(form))
+                           filename=letter_filename(letter), carried=carried_values(form),
+                           coverage=coverage_notes(letter))
+
+
+def preview_pages(template, form):
+    """Return (letter, rendered PDF, its pages as data: URIs) for a validated form.
+
+    :raise LetterTooLong: when the letter runs past the page limit
+    """
+    letter = letter_from_form(template, form)
+    rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+    pages = [data_uri(png) for png in pdf_page_images(rendered.pdf, current_app.config["PREVIEW_WIDTH"])]
+    return letter, rendered, pages
 
 
 def carried_values(form):
@@ -113,6 +187,8 @@ def carried_values(form):
 @bp.app_errorhandler(CSRFError)
 def csrf_failed(error):
     """Keep a letter whose CSRF token expired: show its form again with every value."""
+    if request.endpoint == "letters.live_preview":
+        return jsonify(pages=[], page_count=0, errors={}, problem=LIVE_CSRF_EXPIRED), 400
     slug = (request.view_args or {}).get("slug")
     entry = catalog().get(slug) if slug else None
     if entry is None or isinstance(entry, BrokenTemplate):

@@ -30,7 +30,7 @@ def test_form_asks_for_the_templates_fields_and_the_common_ones(letters):
 def test_template_defaults_fill_the_form(letters):
     html = letters.open_form("anniversary")
     assert 'value="All my love,"' in html
-    assert re.search(r'<option selected value="cream">', html)
+    assert re.search(r'<input type="radio" name="paper" id="paper-cream" value="cream" checked>', html)
 
 
 def test_missing_and_wrong_values_are_named_next_to_their_fields(letters):

@@ -1,0 +1,126 @@
+"""The gallery: templates grouped by occasion, found by a search, each shown by its example letter."""
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+
+from .letters import validate_mapping, write_letter_pdf
+from .preview import pdf_page_images
+from .render import LetterTooLong
+
+# Headings for the occasions the bundled templates use, in the order the shelves are shown;
+# any other occasion gets a heading made from its own name, after these.
+OCCASION_HEADINGS = {
+    "love": "Love",
+    "anniversary": "Anniversaries",
+    "birthday": "Birthdays",
+    "thanks": "Thank you",
+    "reference": "References",
+    "congratulations": "Congratulations",
+    "farewell": "Farewells",
+    "get-well": "Get well",
+    "condolence": "Sympathy",
+    "apology": "Apologies",
+    "reconnection": "Old friends",
+    "long-distance": "Far apart",
+    "holiday": "Holidays",
+    "future": "To open later",
+}
+THUMBNAIL_WIDTH = 360  # pixels; shown at half that, so it stays sharp on a fine screen
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """The templates for one occasion, under a heading."""
+
+    occasion: str
+    heading: str
+    templates: tuple
+
+
+def occasion_heading(occasion):
+    """Return the heading a shelf of this occasion is shown under."""
+    return OCCASION_HEADINGS.get(occasion) or occasion.replace("-", " ").capitalize()
+
+
+def search_text(template):
+    """Return the words a search looks through for one template."""
+    return " ".join([template.title, template.description, template.occasion,
+                     occasion_heading(template.occasion), template.slug]).casefold()
+
+
+def matches(template, query):
+    """Return whether every word of a search appears in the template's title, description or occasion."""
+    text = search_text(template)
+    return all(word in text for word in query.casefold().split())
+
+
+def shelves(templates):
+    """Return the templates grouped by occasion, in the gallery's order."""
+    known = list(OCCASION_HEADINGS)
+    found = {}
+    for template in templates:
+        found.setdefault(template.occasion, []).append(template)
+    order = sorted(found, key=lambda o: (known.index(o) if o in known else len(known), o))
+    return [Shelf(o, occasion_heading(o), tuple(found[o])) for o in order]
+
+
+def example_path(template):
+    """Return where a template's example data lives: examples/<slug>.json beside the template."""
+    return template.path.parent / "examples" / f"{template.slug}.json"
+
+
+def example_data(template):
+    """Return (the example file's bytes, its data), or (None, None) when there is no usable file."""
+    try:
+        raw = example_path(template).read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError):
+        return None, None
+    return (raw, data) if isinstance(data, dict) else (None, None)
+
+
+def example_letter(template):
+    """Return the Letter a template's example data makes, or None if it has none or it is invalid."""
+    raw, data = example_data(template)
+    if data is None:
+        return None
+    letter, errors = validate_mapping(template, data)
+    return None if errors else letter
+
+
+class Thumbnails:
+    """Pictures of each template's example letter, first page, kept until the template or example changes."""
+
+    def __init__(self, width=THUMBNAIL_WIDTH):
+        self.width = width
+        self._cache = {}  # slug -> (version, png)
+        self._lock = threading.Lock()
+
+    def version(self, template):
+        """Return what a thumbnail depends on: the template file and its example file."""
+        raw, _ = example_data(template)
+        return template.digest, hashlib.sha256(raw).hexdigest() if raw is not None else None
+
+    def png(self, template, max_pages=None):
+        """Return the thumbnail PNG of a template's example letter, or None if it has no example."""
+        version = self.version(template)
+        cached = self._cache.get(template.slug)
+        if cached and cached[0] == version:
+            return cached[1]
+        png = self.render(template, max_pages)
+        if png is not None:
+            with self._lock:
+                self._cache[template.slug] = (version, png)
+        return png
+
+    def render(self, template, max_pages):
+        letter = example_letter(template)
+        if letter is None:
+            return None
+        try:
+            pdf = write_letter_pdf(letter, max_pages).pdf
+        except LetterTooLong:
+            return None
+        return pdf_page_images(pdf, self.width)[0]

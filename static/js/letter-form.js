@@ -1,0 +1,99 @@
+// The letter form: a live preview beside it, drafts kept in this browser, errors that guide,
+// and a word before leaving with changes that have not been made into a letter yet.
+
+import { applyValues, discardDraft, formValues, readDraft, sameValues, saveDraft, timeAgo } from "./drafts.js";
+import { fieldBoxes, guideToErrors, pruneSummary, setFieldError } from "./field-errors.js";
+import { LivePreview } from "./live-preview.js";
+
+const SAVE_DELAY_MS = 400;
+
+function setUp(form) {
+  const slug = form.dataset.slug;
+  const loaded = formValues(form);
+  const changed = () => !sameValues(formValues(form), loaded);
+  // A field shows its error once the person has been through it, or once the server has named it.
+  const touched = new Set(fieldBoxes(form).filter((box) => box.classList.contains("has-error"))
+    .map((box) => box.dataset.field));
+  const drafts = new DraftKeeper(form, slug, changed);
+  let submitting = false;
+
+  form.addEventListener("change", (event) => touched.add(event.target.name));
+  form.addEventListener("submit", () => {
+    submitting = true;
+    drafts.saveNow();
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) submitting = false; // came back to this very page with the Back button
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (submitting || !changed()) return;
+    drafts.saveNow();
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  const showErrors = (errors) => {
+    fieldBoxes(form).forEach((box) => {
+      setFieldError(box, touched.has(box.dataset.field) ? errors[box.dataset.field] : null);
+    });
+    pruneSummary(errors);
+  };
+  guideToErrors(form);
+  drafts.offer(loaded);
+  const panel = document.querySelector("[data-live-preview]");
+  if (panel && form.dataset.previewUrl) new LivePreview(form, panel, showErrors).start();
+}
+
+class DraftKeeper {
+  constructor(form, slug, changed) {
+    this.form = form;
+    this.slug = slug;
+    this.changed = changed;
+    this.held = false; // while an older draft waits for an answer, typing does not overwrite it
+    this.timer = null;
+    const later = () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
+    };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    window.addEventListener("pagehide", () => this.changed() && this.saveNow());
+  }
+
+  saveNow() {
+    clearTimeout(this.timer);
+    if (!this.held) saveDraft(this.slug, formValues(this.form));
+  }
+
+  offer(loaded) {
+    const draft = readDraft(this.slug);
+    const box = document.querySelector("[data-draft-offer]");
+    if (!draft || !box || sameValues(draft.values, loaded)) return;
+    const message = box.querySelector("[data-draft-message]");
+    const recipient = new Map(draft.values).get("recipient_name")?.trim();
+    message.textContent = `You have a draft of this letter${recipient ? ` to ${recipient}` : ""}, `
+      + `saved in this browser ${timeAgo(draft.savedAt)}.`;
+    this.held = true;
+    box.hidden = false;
+    box.querySelector("[data-draft-restore]").addEventListener("click", () => {
+      applyValues(this.form, draft.values);
+      this.answered(box, "Your draft is back, just as you left it.");
+      this.form.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    box.querySelector("[data-draft-discard]").addEventListener("click", () => {
+      discardDraft(this.slug);
+      this.answered(box, "The draft is gone: you are starting afresh.");
+    });
+  }
+
+  answered(box, text) {
+    this.held = false;
+    const message = box.querySelector("[data-draft-message]");
+    box.querySelector("[data-draft-actions]").hidden = true;
+    message.textContent = text;
+    message.focus();
+  }
+}
+
+const form = document.querySelector("[data-letter-form]");
+if (form) setUp(form);

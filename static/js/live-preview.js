@@ -1,0 +1,142 @@
+// The live preview: about a second after the last keystroke, the server renders the real PDF
+// and answers with its pages as images; they replace the ones beside the form.
+
+const DELAY_MS = 1000;
+
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function listed(words) {
+  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+function labelOf(box) {
+  const label = box.querySelector(".field-label");
+  return label ? label.textContent.trim() : null;
+}
+
+export class LivePreview {
+  constructor(form, panel, onErrors) {
+    this.form = form;
+    this.panel = panel;
+    this.onErrors = onErrors;
+    this.url = form.dataset.previewUrl;
+    this.token = form.querySelector("input[name=csrf_token]")?.value || "";
+    this.pages = panel.querySelector("[data-live-pages]");
+    this.status = panel.querySelector("[data-live-status]");
+    this.pageCount = panel.querySelector("[data-page-count]");
+    this.busy = panel.querySelector("[data-live-busy]");
+    this.timer = null;
+    this.controller = null;
+    this.sequence = 0;
+    this.paused = false;
+    this.hasPages = false;
+  }
+
+  start() {
+    this.panel.hidden = false;
+    this.panel.closest("[data-compose]")?.classList.add("has-live-preview");
+    const later = () => this.schedule();
+    this.form.addEventListener("input", later);
+    this.form.addEventListener("change", later);
+    this.schedule(0);
+  }
+
+  schedule(delay = DELAY_MS) {
+    if (this.paused) return;
+    clearTimeout(this.timer);
+    if (this.hasPages) this.pages.classList.add("is-stale");
+    this.timer = setTimeout(() => this.refresh(), delay);
+  }
+
+  async refresh() {
+    this.controller?.abort();
+    this.controller = new AbortController();
+    const mine = ++this.sequence;
+    this.setBusy(true);
+    let response;
+    let answer;
+    try {
+      response = await fetch(this.url, {
+        method: "POST",
+        body: new FormData(this.form),
+        headers: { "X-CSRFToken": this.token, Accept: "application/json" },
+        credentials: "same-origin",
+        signal: this.controller.signal,
+      });
+      answer = await response.json();
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      answer = null;
+    }
+    if (mine !== this.sequence) return;
+    this.setBusy(false);
+    this.show(response, answer);
+  }
+
+  setBusy(busy) {
+    this.pages.setAttribute("aria-busy", String(busy));
+    this.busy.hidden = !busy;
+  }
+
+  show(response, answer) {
+    if (!answer) {
+      this.say("The preview could not be updated just now. “Preview the letter” still works.", true);
+      return;
+    }
+    this.onErrors(answer.errors || {});
+    if (answer.pages?.length) {
+      this.showPages(answer.pages, answer.page_count);
+    } else if (answer.problem) {
+      this.paused = response.status === 400; // an expired page: stop asking until it is submitted
+      if (this.hasPages) this.pages.classList.add("is-stale");
+      this.say(answer.problem, true);
+    } else {
+      this.showIncomplete(answer.errors || {});
+    }
+  }
+
+  showPages(pages, count) {
+    const recipient = this.form.elements.recipient_name?.value.trim() || "them";
+    const images = pages.map((src, index) => {
+      const image = new Image();
+      image.src = src;
+      image.alt = `Page ${index + 1} of your letter to ${recipient}`;
+      return image;
+    });
+    this.pages.replaceChildren(...images);
+    this.pages.classList.remove("is-stale");
+    this.hasPages = true;
+    this.say("");
+    const size = this.form.elements.page_size;
+    const sizeName = size?.selectedOptions?.[0]?.textContent.trim();
+    const line = `Your letter runs to ${plural(count, "page")}${sizeName ? ` of ${sizeName}` : ""}.`;
+    if (this.pageCount.textContent !== line) this.pageCount.textContent = line;
+  }
+
+  showIncomplete(errors) {
+    const boxes = [...this.form.querySelectorAll("[data-field]")].filter((box) => errors[box.dataset.field]);
+    const labels = boxes.map((box) => labelOf(box)).filter(Boolean);
+    const quoted = labels.map((label) => `“${label}”`);
+    if (this.hasPages) {
+      this.pages.classList.add("is-stale");
+      this.say(`Showing the letter as it last was: ${quoted.length ? listed(quoted) : "a field"} `
+        + `${quoted.length === 1 ? "needs" : "need"} another look.`);
+      return;
+    }
+    const note = document.createElement("p");
+    note.className = "live-placeholder";
+    note.textContent = quoted.length
+      ? `Your letter appears here once ${listed(quoted)} ${quoted.length === 1 ? "is" : "are"} filled in.`
+      : "Your letter appears here as you write.";
+    this.pages.replaceChildren(note);
+    this.pageCount.textContent = "";
+    this.say("");
+  }
+
+  say(text, problem = false) {
+    this.status.textContent = text;
+    this.status.classList.toggle("is-problem", problem);
+  }
+}
