@@ -197,8 +197,10 @@ PATHS = {
         "requestBody": {"required": True, "content": json_content({
             "type": "object", "description": "The letter's data, as GET /templates/{slug} describes."})},
         "responses": {
-            "200": {"description": "The letter.", "content": {"application/pdf": {
-                "schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
+            "200": {"description": "The letter.", "content": {"application/pdf": {}},
+                    "headers": {"Letterhouse-Seed": {"schema": {"type": "string"},
+                                                     "description": "Send it back as seed to write the same letter."},
+                                "Letterhouse-Pages": {"schema": {"type": "string"}}}},
             "400": error_reply("The body is not a JSON object."),
             "404": error_reply("No such template, or one that cannot be used."),
             "413": error_reply("The body is larger than MAX_CONTENT_LENGTH."),
@@ -242,9 +244,7 @@ PATHS = {
         "operationId": "getBatchResult",
         "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
         "responses": {
-            "200": {"description": "The letters.", "content": {
-                "application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}},
-                "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
+            "200": {"description": "The letters.", "content": {"application/zip": {}, "application/pdf": {}}},
             "404": error_reply("No such batch (it may have expired)."),
             "409": error_reply("The batch has not finished, or it failed."),
             **SECURED,
