@@ -175,3 +175,10 @@ def test_on_a_terminal_progress_is_a_bar_with_rate_and_time_left(capsys):
     progress.update(5, 10)
     shown = capsys.readouterr().err
     assert shown.startswith("\r[############------------] 5/10 letters (50%), 1.0 letters/s, 0:05 left")
+
+
+@pytest.mark.parametrize("command", ["render", "batch", "fields"])
+def test_every_command_is_in_the_readmes_table(command):
+    from conftest import PROJECT
+
+    assert f"| `letterhouse {command} " in (PROJECT / "README.md").read_text()
