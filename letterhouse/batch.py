@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
+from contextlib import closing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,9 +84,9 @@ def value_problem(template, name, value):
     spec = template.form_class.specs.get(name)
     if isinstance(value, (list, dict)):
         return "Must be text, a number, true or false; not a list or an object."
-    if spec is not None and spec.type == "boolean" and str(value).strip().lower() not in BOOLEAN_WORDS:
-        if not isinstance(value, bool):
-            return f"{spec.label} must be yes or no (or true/false, 1/0)."
+    is_boolean = spec is not None and spec.type == "boolean"
+    if is_boolean and not isinstance(value, bool) and str(value).strip().lower() not in BOOLEAN_WORDS:
+        return f"{spec.label} must be yes or no (or true/false, 1/0)."
     return None
 
 
@@ -147,12 +148,8 @@ class BatchCheck:
 
     template: object
     total: int
-    letters: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-
-    @property
-    def ok(self):
-        return not self.problems
+    letters: list = field(default_factory=list)  # RowLetters, in row order
+    problems: list = field(default_factory=list)  # RowProblems
 
 
 def check_rows(template, row_set):
@@ -316,14 +313,13 @@ def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, 
     output = OUTPUT_KINDS[kind](partial, duplex=duplex)
     tasks = (RenderTask(i.row.ordinal, i.row.number, i.letter.values, i.letter.seed) for i in check.letters)
     try:
-        for done, rendered in enumerate(render_in_order(check.template, tasks, jobs or default_jobs(),
-                                                        max_pages), start=1):
-            record(result, output, rendered)
-            if on_progress:
-                on_progress(done, total)
-        output.close()
-    except BaseException:
-        output.close()
+        with closing(output):
+            rendered_letters = render_in_order(check.template, tasks, jobs or default_jobs(), max_pages)
+            for done, rendered in enumerate(rendered_letters, start=1):
+                record(result, output, rendered)
+                if on_progress:
+                    on_progress(done, total)
+    except BaseException:  # interrupted or failed: leave no half-written file behind
         if partial != Path(out):
             partial.unlink(missing_ok=True)
         raise

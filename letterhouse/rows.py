@@ -73,7 +73,8 @@ def read_csv_rows(text):
         raise RowsError(f"Line {reader.line_num} of the CSV cannot be read: {error}.") from None
     if not any(header):
         raise RowsError("The first row must name the fields, like sender_name,recipient_name,…")
-    rows = [csv_row(header, cells, ordinal) for ordinal, cells in enumerate(nonblank(records), start=1)]
+    rows = [csv_row(header, cells, ordinal, number)
+            for ordinal, (number, cells) in enumerate(nonblank(records), start=1)]
     return RowSet(columns=tuple(header), rows=tuple(rows), header_row=1)
 
 
@@ -92,9 +93,8 @@ def nonblank(records):
             yield number, cells
 
 
-def csv_row(header, numbered_cells, ordinal):
+def csv_row(header, cells, ordinal, number):
     """Return a Row mapping each column name to its cell; cells past the header go under ''."""
-    number, cells = numbered_cells
     values = dict(zip(header, cells))
     extra = [cell for cell in cells[len(header):] if cell.strip()]
     if extra:
