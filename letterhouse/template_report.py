@@ -134,7 +134,7 @@ def render_example(template, letter, max_pages):
         try:
             rendered = write_letter_pdf(letter, max_pages)
         except LetterTooLong as error:
-            return None, [Problem(path, start, f"the example letter is too long: {error}")]
+            return None, [Problem(path, start, f"the example letter cannot be written: {error}")]
     logged = [Problem(path, start, f"rendering the example letter logged: {record.getMessage()}")
               for record in records]
     return rendered.pdf, logged + unwritable_problems(template, letter, body)

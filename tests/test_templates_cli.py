@@ -95,7 +95,7 @@ def test_check_refuses_an_example_longer_than_the_page_limit(runner, app, templa
     app.config["MAX_PAGES"] = 1
     result = templates_command(runner, "check", templates_dir / "anniversary.jinja")
     assert result.exit_code == 1
-    assert "the example letter is too long: This letter would run to 2 pages; the limit is 1." in result.output
+    assert "the example letter cannot be written: This letter would run to 2 pages; the limit is 1." in result.output
 
 
 @pytest.mark.expect_render_warnings  # WeasyPrint, too, says it drew an empty box
