@@ -26,10 +26,6 @@ class FileCheck:
     problems: list = field(default_factory=list)
     pdf: bytes | None = None
 
-    @property
-    def errors(self):
-        return [problem for problem in self.problems if problem.is_error]
-
 
 def check_files(paths, catalog, max_pages=None):
     """Return a FileCheck for each file or directory given, or for every file the catalog reads."""
@@ -82,7 +78,10 @@ def read_example(template):
     if not path.is_file():
         return None, [Problem(str(template.path), 1, f"no example data: write {path} so the letter is "
                                                      "rendered by checks, tests and the gallery", "warning")]
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(str(path), 1, f"cannot read the example: {error}")]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

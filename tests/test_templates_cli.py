@@ -67,6 +67,14 @@ def test_check_of_a_directory_checks_each_template_in_it(runner, tmp_path):
     assert result.output.splitlines()[-1] == "2 template(s): 1 error(s), 1 warning(s)"
 
 
+def test_check_says_when_an_example_cannot_be_read(runner, templates_dir):
+    (templates_dir / "examples" / "thank-you.json").write_bytes(b'{"sender_name": "Ma\xb3gorzata"}')
+    result = templates_command(runner, "check", templates_dir / "thank-you.jinja")
+    assert result.exit_code == 1
+    assert reported(result, templates_dir)[0].startswith(
+        "examples/thank-you.json:1: cannot read the example: 'utf-8' codec can't decode byte 0xb3")
+
+
 def test_warnings_alone_pass_unless_strict(runner):
     path = GOLDEN / "check" / "unused-field.jinja"
     assert templates_command(runner, "check", path).exit_code == 0
