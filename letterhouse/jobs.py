@@ -113,8 +113,7 @@ class JobStore:
         self.remove_expired()
         job = Job(id=secrets.token_urlsafe(12), slug=slug, rows_kind=rows_kind, total=check.total,
                   valid=len(check.letters), problems=problem_rows(check.problems), created=time.time(),
-                  sample=[[item.row.number, item.letter.values["recipient_name"],
-                           numbered_filename(item.row.ordinal, item.letter)] for item in check.letters[:SAMPLE_SIZE]])
+                  sample=first_letters(check))
         self.folder(job.id).mkdir(parents=True)
         self.rows_path(job).write_bytes(data)
         self.save(job)
@@ -138,11 +137,22 @@ class JobStore:
         """Queue a checked job to be rendered in the background; return False if it cannot start."""
         if job.state != "checked" or (job.problems and not skip_invalid) or not job.valid:
             return False
+        if not self.claim(job):
+            return False
         job.state, job.output, job.duplex = "queued", output, bool(duplex)
         job.owner = f"{os.getpid()}:{PROCESS_TOKEN}"
         self.save(job)
         app = current_app._get_current_object()  # the form that checks rows needs the app
-        self._runner.submit(self._run, app, job, template, dict(jobs=jobs, duplex=duplex, max_pages=max_pages))
+        options = dict(jobs=jobs, duplex=duplex, max_pages=max_pages, skip_invalid=skip_invalid)
+        self._runner.submit(self._run, app, job, template, options)
+        return True
+
+    def claim(self, job):
+        """Return True for the one request that may start this job, even across server processes."""
+        try:
+            os.close(os.open(self.folder(job.id) / "started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
         return True
 
     def _run(self, app, job, template, options):
@@ -166,9 +176,13 @@ class JobStore:
 
     def render(self, job, template, options):
         """Check the stored rows again with the current template, then write the letters."""
+        skip_invalid = options.pop("skip_invalid")
         check = check_rows(template, read_rows(self.rows_path(job).read_bytes(), job.rows_kind))
         job.problems = problem_rows(check.problems)
         job.valid = len(check.letters)
+        if check.problems and not skip_invalid:
+            raise RowsError("The template changed since these rows were checked, and some no longer fit. "
+                            "Upload the file again to see which.")
         last_save = [0.0]
 
         def on_progress(done, total):
@@ -178,6 +192,12 @@ class JobStore:
                 last_save[0] = time.monotonic()
 
         return write_batch(check, self.result_path(job), kind=job.output, on_progress=on_progress, **options)
+
+
+def first_letters(check):
+    """Return [row, recipient, file name] for the first letters a checked batch will make."""
+    return [[item.row.number, item.letter.values["recipient_name"], numbered_filename(item.row.ordinal, item.letter)]
+            for item in check.letters[:SAMPLE_SIZE]]
 
 
 def problem_rows(problems):

@@ -239,14 +239,19 @@ def test_a_letter_too_long_is_reported_by_row_and_the_others_are_still_written(n
 
 # --- jobs kept in the instance folder ---
 
+def wait_for(store, job, timeout=60):
+    deadline = time.monotonic() + timeout
+    while store.get(job.id).state not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return store.get(job.id)
+
+
 def test_a_finished_job_is_still_there_after_a_restart_and_removed_when_old(app, template, tmp_path):
     store = app.extensions["letterhouse.jobs"]
     data = b"sender_name,recipient_name,years\nSam,Chris,12\n"
     job = store.create("anniversary", data, "csv", check_rows(template, read_rows(data, "csv")))
     assert store.start(job, template, jobs=1)
-    deadline = time.monotonic() + 60
-    while store.get(job.id).state not in ("done", "failed") and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_for(store, job)
     restarted = JobStore(store.root, retention_hours=24)
     finished = restarted.get(job.id)
     assert finished.state == "done" and finished.letters == 1
@@ -266,3 +271,27 @@ def test_a_job_left_running_by_a_process_that_is_gone_is_reported_as_interrupted
     store.save(job)
     again = store.get(job.id)
     assert again.state == "failed" and "restarted" in again.message
+
+
+def test_a_batch_starts_once_however_often_start_is_pressed(app, template):
+    store = app.extensions["letterhouse.jobs"]
+    data = b"sender_name,recipient_name,years\nSam,Chris,12\n"
+    job = store.create("anniversary", data, "csv", check_rows(template, read_rows(data, "csv")))
+    twin = store.get(job.id)  # a second request that read the job before the first one started it
+    assert store.start(job, template, jobs=1) is True
+    assert store.start(twin, template, jobs=1) is False
+    assert wait_for(store, job).letters == 1
+
+
+def test_rows_are_checked_again_when_the_batch_starts(app, note, templates_dir):
+    store = app.extensions["letterhouse.jobs"]
+    data = b"sender_name,recipient_name,note\nSam,Chris,Hello\n"
+    job = store.create("note", data, "csv", check_rows(note, read_rows(data, "csv")))
+    (templates_dir / "note.jinja").write_text(NOTE_TEMPLATE.replace(
+        "fields:\n", "fields:\n  - name: greeting\n    label: Greeting word\n    required: true\n", 1))
+    with app.app_context():
+        changed = app.extensions["letterhouse.catalog"].get("note")
+        assert store.start(job, changed, jobs=1)
+    failed = wait_for(store, job)
+    assert failed.state == "failed" and "template changed" in failed.message
+    assert failed.problems == [[2, "greeting", "Please fill in greeting word."]]
