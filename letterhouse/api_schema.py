@@ -109,7 +109,8 @@ COMPONENT_SCHEMAS = {
         "type": "object",
         "required": ["row", "field", "message"],
         "properties": {
-            "row": {"type": "integer", "description": "CSV: as a spreadsheet shows it (header = 1). JSON: item, from 1."},
+            "row": {"type": "integer",
+                    "description": "CSV: as a spreadsheet shows it (header = 1). JSON: the item, from 1."},
             "field": {"type": "string", "description": "The field or column; empty for the whole row."},
             "message": {"type": "string"},
         },

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from conftest import pdf_page_count, pdf_text
+from conftest import pdf_text
 from letterhouse.batch import RowProblem, check_rows, problems_csv, write_batch
 from letterhouse.jobs import JobStore
 from letterhouse.rows import RowsError, read_rows
@@ -124,7 +124,8 @@ def test_every_problem_names_its_spreadsheet_row_and_field(template):
 def test_a_misspelt_column_is_reported_once_with_the_field_it_resembles_and_nothing_is_made(template):
     check = check_rows(template, csv_rows("sender_name,recipient_name,years,memroy\n"
                                           "Sam,Chris,12,the night in Lyon\nSam,Alex,3,\n"))
-    assert check.problems == [RowProblem(1, "memroy", "There is no field called “memroy”. Did you mean “memory”?")]
+    assert check.problems == [
+        RowProblem(1, "memroy", "There is no field called “memroy”. Did you mean “memory”?")]
     assert check.letters == []
 
 
