@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 
 from . import create_app
 from .catalog import BrokenTemplate
+from .handwriting import HANDS, INKS, PAPERS
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
@@ -140,6 +141,36 @@ def render_command(slug, data_path, assignments, output):
     path = Path(output or letter_filename(letter))
     path.write_bytes(rendered.pdf)
     click.echo(f"Wrote {path} ({rendered.page_count} page{'s' if rendered.page_count != 1 else ''}).")
+
+
+@cli.command("samples")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--template", "slug", default="anniversary", show_default=True,
+              help="The letter written on every sample (its example data).")
+@click.option("--hand", "hands", multiple=True, type=click.Choice(list(HANDS)),
+              help="Only this hand; may be repeated [default: every hand].")
+@click.option("--paper", "papers", multiple=True, type=click.Choice(list(PAPERS)),
+              help="Only this paper; may be repeated [default: every paper].")
+@click.option("--ink", type=click.Choice(list(INKS)), help="Write every sample in this ink.")
+@click.option("--dpi", default=150, show_default=True, type=click.IntRange(30, 600),
+              help="Resolution of the PNG pictures.")
+def samples_command(outdir, slug, hands, papers, ink, dpi):
+    """Write a sample sheet: one letter in every hand on every paper, as a PDF and PNGs.
+
+    Writes OUTDIR/sample-sheet.pdf, OUTDIR/contact-sheet.png (a row per hand, a column
+    per paper) and OUTDIR/<hand>-<paper>.png, each letter's first page.
+
+    Example:
+
+        letterhouse samples out/samples --paper cream --paper ruled
+    """
+    from .sample_sheet import SampleError, write_sample_sheet
+
+    try:
+        sheet = write_sample_sheet(usable_template(slug), outdir, hands, papers, ink, dpi)
+    except SampleError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {sheet.pdf}, {sheet.contact_sheet} and {len(sheet.pages)} pictures.")
 
 
 @cli.command("batch")

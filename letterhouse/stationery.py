@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from .handwriting import HANDS, PAGE_SIZES, PAPERS, baseline_mm, family_list
 
 PAGE_MARGIN_MM = (24, 22, 24, 28)  # top, right, bottom, left
-MARGIN_LINE_MM = 8  # ruled paper's red line, this far left of the writing
+MARGIN_LINE_MM = 5  # ruled paper's red line, this far left of the writing
 
 
 @dataclass(frozen=True)

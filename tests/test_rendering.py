@@ -10,6 +10,7 @@ from PIL import Image
 
 from conftest import MM_PER_POINT, pdf_page_count, pdf_text
 from letterhouse.compose import body_paragraphs
+from letterhouse.handwriting import HANDS, PAGE_SIZES
 
 LONG_MEMORY = " ".join(["We walked along the harbour wall and talked about everything and nothing."] * 40)
 
@@ -80,14 +81,14 @@ def baselines_mm(pdf, page_number=0):
                        for c in page.chars if round(c["size"], 1) == body_size})
 
 
-@pytest.mark.parametrize("hand", ["caveat", "kalam", "homemade-apple", "dancing-script"])
-@pytest.mark.parametrize("page_size", ["A4", "A5"])
+@pytest.mark.parametrize("hand", list(HANDS))
+@pytest.mark.parametrize("page_size", list(PAGE_SIZES))
 def test_ruled_paper_rules_lie_under_the_writing(letters, anniversary_values, hand, page_size):
     values = {**anniversary_values, "paper": "ruled", "hand": hand, "page_size": page_size}
     pdf = letters.download("anniversary", letters.submit("anniversary", values).get_data(as_text=True)).data
     for page_number in range(pdf_page_count(pdf)):
         rules, baselines = rule_positions_mm(pdf, page_number), baselines_mm(pdf, page_number)
-        assert len(baselines) >= 2
+        assert len(baselines) >= (2 if page_number == 0 else 1)  # a last page may hold just the closing
         for baseline in baselines:
             assert min(abs(rule - baseline) for rule in rules) < 0.5, (baseline, rules)
 

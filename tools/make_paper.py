@@ -80,28 +80,45 @@ def aged_sheet(rng, px_per_mm=2, width_mm=210, height_mm=297):
     return tint(ImageChops.subtract(blotches, edges), (236, 221, 188))
 
 
-def foxing_svg(rng, count=26):
-    """Return an SVG of foxing: small rust-brown spots, most of them near the sheet's edges."""
-    spots = []
-    for _ in range(count):
-        x, y = rng.random(), rng.random()
-        if rng.random() < 0.7:  # pull most spots towards an edge, where damp gets in
-            x = x * 0.15 if rng.random() < 0.5 else 1 - x * 0.15
-        r = rng.uniform(0.8, 3.2)
-        opacity = rng.uniform(0.10, 0.28)
-        spots.append(f'  <circle cx="{x * 210:.1f}" cy="{y * 297:.1f}" r="{r:.2f}" fill="url(#spot)" '
-                     f'fill-opacity="{opacity:.2f}"/>')
+def foxing_svg(rng, clusters=16, specks=40):
+    """Return an SVG of foxing: irregular rust-brown blooms and specks, most of them near the edges."""
+    shapes = []
+    for _ in range(clusters):
+        x, y = edge_biased(rng)
+        size = rng.uniform(0.8, 3.0)
+        for _ in range(rng.randint(3, 7)):  # a bloom is a few overlapping blots, not one disc
+            shapes.append(blot(x + rng.gauss(0, size * 0.5), y + rng.gauss(0, size * 0.5),
+                               size * rng.uniform(0.35, 0.8), rng.uniform(0.06, 0.16), rng))
+        shapes.append(blot(x, y, size * 0.18, rng.uniform(0.25, 0.4), rng))  # its darker core
+    for _ in range(specks):
+        x, y = edge_biased(rng)
+        shapes.append(blot(x, y, rng.uniform(0.12, 0.35), rng.uniform(0.2, 0.45), rng))
     return "\n".join([
         '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297"'
         ' preserveAspectRatio="none">',
-        "  <!-- Foxing spots for aged paper, drawn by tools/make_paper.py for Letterhouse, CC0. -->",
-        '  <defs><radialGradient id="spot"><stop offset="0" stop-color="rgb(140 82 38)"/>'
-        '<stop offset="0.55" stop-color="rgb(150 96 50)" stop-opacity="0.7"/>'
+        "  <!-- Foxing for aged paper, drawn by tools/make_paper.py for Letterhouse, CC0. -->",
+        '  <defs><radialGradient id="f"><stop offset="0" stop-color="rgb(132 78 36)"/>'
+        '<stop offset="0.6" stop-color="rgb(146 92 48)" stop-opacity="0.6"/>'
         '<stop offset="1" stop-color="rgb(160 110 60)" stop-opacity="0"/></radialGradient></defs>',
-        *spots,
+        *shapes,
         "</svg>",
         "",
     ])
+
+
+def edge_biased(rng):
+    """Return a point on an A4 sheet in mm, most often near an edge, where damp gets in."""
+    x, y = rng.random(), rng.random()
+    if rng.random() < 0.7:
+        x = x * 0.14 if rng.random() < 0.5 else 1 - x * 0.14
+    return x * 210, y * 297
+
+
+def blot(x, y, radius, opacity, rng):
+    """Return one slightly oval blot as an SVG ellipse."""
+    stretch_x = rng.uniform(0.75, 1.3)
+    return (f'  <ellipse cx="{x:.1f}" cy="{y:.1f}" rx="{radius * stretch_x:.2f}" ry="{radius / stretch_x:.2f}" '
+            f'fill="url(#f)" fill-opacity="{opacity:.2f}"/>')
 
 
 MARGIN_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="2mm" height="10mm" viewBox="0 0 20 100">

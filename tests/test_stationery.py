@@ -1,0 +1,270 @@
+"""Hands, inks, papers, envelopes and archival PDFs, checked in the PDF a person downloads."""
+
+import io
+import statistics
+
+import pdfplumber
+import pypdfium2
+import pytest
+from pypdf import PdfReader
+
+from conftest import MM_PER_POINT, pdf_fonts, pdf_page_count, pdf_page_sizes_mm, pdf_text
+from letterhouse.cli import cli
+from letterhouse.compose import compose_letter_html
+from letterhouse.handwriting import HANDS, INKS, PAPERS, STATIC_FONTS, font_info, x_height
+from letterhouse.letters import validate_mapping, write_letter_pdf
+from letterhouse.stationery import ENVELOPES, monogram
+
+ADDRESS = "14 Harbour Row\nFalmouth TR11 3AB\nUnited Kingdom"
+SENDER_ADDRESS = "3 Rue des Lilas\n69002 Lyon\nFrance"
+
+
+def make_letter(app, **values):
+    """Return the anniversary Letter for these values, which must be valid."""
+    with app.app_context():
+        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        letter, errors = validate_mapping(template, {"sender_name": "Sam Okafor", "recipient_name": "Chris Lindqvist",
+                                                     "years": "12", "paper": "white", **values})
+    assert errors == {}
+    return letter
+
+
+def letter_pdf(app, **values):
+    return write_letter_pdf(make_letter(app, **values)).pdf
+
+
+def page_image(pdf, page=0, dpi=50):
+    """Return one page as an RGB PIL image."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return document[page].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
+def pixels(image):
+    """Return an RGB image's pixels as (r, g, b) tuples, row by row."""
+    data = image.convert("RGB").tobytes()
+    return [tuple(data[i:i + 3]) for i in range(0, len(data), 3)]
+
+
+def pdf_family(family):
+    return family.replace(" ", "-")
+
+
+def written_in(pdf, *families):
+    """Return whether every font the PDF draws with is one of these families (any weight)."""
+    return all(any(font.startswith(pdf_family(f)) for f in families) for font in pdf_fonts(pdf))
+
+
+# Hands
+
+def test_there_are_eight_hands_or_more_each_with_its_licence_name_and_scripts():
+    assert len(HANDS) >= 8
+    for hand in HANDS.values():
+        info = font_info(hand.font_file)
+        assert (STATIC_FONTS / hand.font_file).with_name(info["licence"]).is_file()
+        assert hand.label.startswith(hand.family) and len(hand.label) > len(hand.family) + 5
+        assert "latin" in hand.scripts and tuple(info["scripts"]) == hand.scripts
+
+
+def test_every_hand_writes_at_about_the_same_size():
+    x_heights_mm = {key: x_height(h.font_file) * h.size_pt * 25.4 / 72 for key, h in HANDS.items()}
+    assert all(2.1 <= mm <= 2.9 for mm in x_heights_mm.values()), x_heights_mm
+
+
+@pytest.mark.parametrize("hand", list(HANDS))
+def test_a_letter_is_written_in_each_hand(app, hand):
+    pdf = letter_pdf(app, hand=hand)
+    assert written_in(pdf, HANDS[hand].family)
+    assert "Dear Chris," in pdf_text(pdf)
+
+
+# Inks
+
+def ink_of(image):
+    """Return the key of the ink nearest the colour of the darkest strokes on a page."""
+    dark = sorted((p for p in pixels(image) if sum(p) < 400), key=sum)
+    core = dark[:max(1, len(dark) // 4)]  # the middle of the strokes, not their antialiased edges
+    mean = [statistics.mean(p[i] for p in core) for i in range(3)]
+    return min(INKS, key=lambda key: sum((a - b) ** 2 for a, b in zip(mean, rgb(INKS[key].color))))
+
+
+def rgb(css_color):
+    return tuple(int(part) for part in css_color.removeprefix("rgb(").removesuffix(")").split())
+
+
+def test_there_are_five_inks_or_more():
+    assert len(INKS) >= 5
+
+
+@pytest.mark.parametrize("ink", list(INKS))
+def test_the_letter_is_written_in_the_chosen_ink(app, ink):
+    assert ink_of(page_image(letter_pdf(app, ink=ink), dpi=150)) == ink
+
+
+# Papers
+
+def margin_pixels(image):
+    """Return the pixels of the left margin, where nothing is written."""
+    width, height = image.size
+    return pixels(image.crop((0, height // 4, width // 10, height * 3 // 4)))
+
+
+def test_the_five_papers_are_there():
+    assert {"white", "cream", "ruled", "aged", "letterhead"} <= set(PAPERS)
+
+
+@pytest.mark.parametrize("paper", list(PAPERS))
+def test_a_letter_is_written_on_each_paper(app, paper):
+    pdf = letter_pdf(app, paper=paper)
+    assert "Dear Chris," in pdf_text(pdf)
+    assert written_in(pdf, HANDS["caveat"].family, "Great Vibes")  # the monogram is in Great Vibes
+
+
+def test_white_paper_is_plain_and_cream_laid_paper_has_a_texture(app):
+    white = [sum(p) / 3 for p in margin_pixels(page_image(letter_pdf(app, paper="white"), dpi=100))]
+    cream = [sum(p) / 3 for p in margin_pixels(page_image(letter_pdf(app, paper="cream"), dpi=100))]
+    assert statistics.pstdev(white) < 0.5
+    assert 1 < statistics.pstdev(cream) < 8  # visible up close, never louder than the writing
+
+
+def test_aged_paper_is_warm_uneven_and_foxed(app):
+    image = page_image(letter_pdf(app, paper="aged"), dpi=100)
+    margin = margin_pixels(image)
+    assert statistics.mean(r - b for r, g, b in margin) > 30  # warm
+    assert statistics.pstdev(sum(p) / 3 for p in margin) > 2  # uneven
+    page = pixels(image)
+    tone = statistics.mean(sum(p) / 3 for p in page)
+    spots = [p for p in page if sum(p) / 3 < tone - 25 and p[0] - p[2] > 40]  # rust-brown, not blue ink
+    assert len(spots) > 20
+
+
+def test_letterhead_paper_carries_the_senders_monogram_at_the_head_of_the_first_page(app):
+    pdf = letter_pdf(app, paper="letterhead", sender_name="Marguerite Zöllner")
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        head = [c for c in page.chars if c["bottom"] * MM_PER_POINT < 24]  # within the top margin
+    assert "".join(c["text"] for c in head) == "MZ"
+    assert {c["fontname"].split("+")[-1] for c in head} == {"Great-Vibes"}
+
+
+@pytest.mark.parametrize("name, initials", [
+    ("Sam Okafor", "SO"), ("marguerite van der Zöllner", "MZ"), ("Zoë", "Z"), ("李小龙", "李"),
+    ("سامي أحمد", "س"), ("  ", ""), ("(Sam) 'Okafor'", "SO"),
+])
+def test_the_monogram_is_made_of_the_names_initials(name, initials):
+    assert monogram(name) == initials
+
+
+def test_the_monogram_is_text_in_the_page_never_markup(app):
+    letter = make_letter(app, paper="letterhead", sender_name='<script>x</script> "Okafor"')
+    with app.app_context():
+        html = compose_letter_html(letter)
+    assert "<script" not in html
+    assert '<span class="monogram">&lt;O</span>' in html or '<span class="monogram">SO</span>' in html
+
+
+def test_ruled_paper_has_a_red_margin_line_left_of_the_writing(app):
+    image = page_image(letter_pdf(app, paper="ruled"), dpi=100)
+    width, height = image.size
+    row = [image.getpixel((x, height // 2)) for x in range(width // 2)]
+    red = [x for x, (r, g, b) in enumerate(row) if r - b > 60]
+    assert red and max(red) * 25.4 / 100 < 28  # before the writing starts at the left margin
+
+
+# Envelopes
+
+@pytest.mark.parametrize("envelope", list(ENVELOPES))
+def test_an_envelope_page_follows_the_letter_in_its_own_size(app, envelope):
+    pdf = letter_pdf(app, envelope=envelope, recipient_address=ADDRESS, sender_address=SENDER_ADDRESS)
+    sizes = pdf_page_sizes_mm(pdf)
+    size = ENVELOPES[envelope]
+    assert sizes[-1] == (round(size.width_mm), round(size.height_mm))
+    assert all(page == (210, 297) for page in sizes[:-1])
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[-1]
+        lines = (page.extract_text() or "").splitlines()
+        fonts = {c["fontname"].split("+")[-1] for c in page.chars}
+    assert lines == ["Sam Okafor", "3 Rue des Lilas", "69002 Lyon", "France",
+                     "Chris Lindqvist", "14 Harbour Row", "Falmouth TR11 3AB", "United Kingdom"]
+    assert fonts == {pdf_family(HANDS["caveat"].family)}  # in the letter's hand
+
+
+def test_the_envelope_is_addressed_where_a_post_office_looks(app):
+    pdf = letter_pdf(app, envelope="DL", recipient_address=ADDRESS, sender_address=SENDER_ADDRESS)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[-1]
+        width, height = page.width, page.height
+        words = {w["text"]: w for w in page.extract_words()}
+    to, return_address = words["Falmouth"], words["Lyon"]
+    assert to["x0"] > width * 0.4 and to["top"] > height * 0.45  # the lower right
+    assert height - words["Kingdom"]["bottom"] > 15 / MM_PER_POINT  # clear of the barcode strip
+    assert return_address["x0"] < width * 0.3 and return_address["bottom"] < height * 0.45  # the top left
+    image = page_image(pdf, page=pdf_page_count(pdf) - 1, dpi=100)
+    stamp_corner = image.crop((image.width - 130, 0, image.width, 140))
+    assert any(120 < sum(p) / 3 < 200 for p in pixels(stamp_corner))  # the stamp box's dashed edge
+
+
+def test_an_address_that_starts_with_their_name_is_not_written_twice(app):
+    pdf = letter_pdf(app, envelope="C5", recipient_address="Chris Lindqvist\n" + ADDRESS)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        envelope_text = document.pages[-1].extract_text()
+    assert envelope_text.count("Chris Lindqvist") == 1
+
+
+def test_an_envelope_needs_their_address(letters, anniversary_values):
+    response = letters.submit("anniversary", {**anniversary_values, "envelope": "DL", "recipient_address": " "})
+    assert response.status_code == 422
+    assert "An envelope needs their address" in response.get_data(as_text=True)
+
+
+def test_an_envelope_without_an_address_is_refused_by_field_for_every_door(app):
+    with app.app_context():
+        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        letter, errors = validate_mapping(template, {"sender_name": "Sam", "recipient_name": "Chris", "years": "3",
+                                                     "envelope": "US10"})
+    assert letter is None
+    assert list(errors) == ["recipient_address"]
+
+
+def test_the_envelope_does_not_count_towards_the_page_limit(letters, anniversary_values, app):
+    app.config["MAX_PAGES"] = 1
+    values = {**anniversary_values, "envelope": "DL", "recipient_address": ADDRESS}
+    pdf = letters.download("anniversary", letters.submit("anniversary", values).get_data(as_text=True)).data
+    assert pdf_page_sizes_mm(pdf) == [(210, 297), (220, 110)]
+
+
+def test_no_envelope_means_no_envelope_page(app):
+    assert pdf_page_sizes_mm(letter_pdf(app, recipient_address=ADDRESS)) == [(210, 297)]
+
+
+# Archival PDFs
+
+def test_an_archival_letter_is_pdf_a_3b_and_tagged_for_screen_readers(app):
+    pdf = letter_pdf(app, archival="true")
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root and "/OutputIntents" in root
+    assert "Dear Chris," in pdf_text(pdf)
+
+
+def test_an_everyday_letter_is_not_marked_archival(app):
+    root = PdfReader(io.BytesIO(letter_pdf(app))).trailer["/Root"]
+    assert "/StructTreeRoot" not in root and "/Metadata" not in root
+
+
+# The sample sheet
+
+def test_the_sample_sheet_shows_every_chosen_hand_on_every_chosen_paper(app, tmp_path):
+    result = app.test_cli_runner().invoke(cli, ["samples", str(tmp_path), "--hand", "caveat", "--hand", "kalam",
+                                                "--paper", "white", "--paper", "aged", "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    pictures = sorted(p.name for p in tmp_path.glob("*-*.png"))
+    assert pictures == ["caveat-aged.png", "caveat-white.png", "contact-sheet.png", "kalam-aged.png",
+                        "kalam-white.png"]
+    pdf = (tmp_path / "sample-sheet.pdf").read_bytes()
+    assert pdf_fonts(pdf) == {"Caveat", "Kalam"}
+    assert pdf_text(pdf).count("Dear ") == 4
