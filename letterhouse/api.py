@@ -10,7 +10,7 @@ from .api_schema import openapi_document, template_schema
 from .batch import BOOLEAN_WORDS, check_rows, letter_from_object
 from .catalog import BrokenTemplate
 from .letters import letter_filename, write_letter_pdf
-from .render import LetterTooLong
+from .problems import LetterRefused
 from .rows import RowsError, TooManyRows, read_rows
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -126,7 +126,7 @@ def letter(slug):
         raise ApiError(422, "Some values do not fit the template's fields.", errors=errors)
     try:
         rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
-    except LetterTooLong as error:
+    except LetterRefused as error:
         raise ApiError(422, str(error), errors={}) from None
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))

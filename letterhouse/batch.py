@@ -16,7 +16,8 @@ from pathlib import Path
 from .batch_output import OUTPUT_KINDS, output_kind
 from .catalog import load_template
 from .letters import Letter, letter_filename, validate_mapping, write_letter_pdf
-from .render import LetterTooLong, get_renderer
+from .problems import LetterRefused
+from .render import get_renderer
 
 LOGGER = logging.getLogger(__name__)
 BOOLEAN_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
@@ -247,7 +248,7 @@ def render_task(task, max_pages):
     filename = numbered_filename(task.ordinal, letter)
     try:
         rendered = write_letter_pdf(letter, max_pages)
-    except LetterTooLong as error:
+    except LetterRefused as error:
         return RenderedLetter(task.ordinal, task.row, filename, error=str(error))
     except Exception:  # one letter that cannot be written must not cost the others
         LOGGER.exception("Row %s could not be rendered", task.row)

@@ -39,7 +39,8 @@ class LetterTemplate:
         common = [with_defaults(spec, self.defaults) for spec in COMMON_FIELDS + STYLE_FIELDS]
         sender_and_recipient = [s for s in common if s.group in ("sender", "recipient")]
         rest = [s for s in common if s.group not in ("sender", "recipient")]
-        return (*sender_and_recipient, *self.fields, *rest)
+        own = [with_defaults(spec, self.defaults) for spec in self.fields]
+        return (*sender_and_recipient, *own, *rest)
 
     @cached_property
     def form_class(self):

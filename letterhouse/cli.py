@@ -121,7 +121,7 @@ def render_command(slug, data_path, assignments, output):
     """
     from .batch import letter_from_object
     from .letters import letter_filename, write_letter_pdf
-    from .render import LetterTooLong
+    from .problems import LetterRefused
     from .rows import RowsError, read_object_file
 
     template = usable_template(slug)
@@ -136,7 +136,7 @@ def render_command(slug, data_path, assignments, output):
         sys.exit(1)
     try:
         rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
-    except LetterTooLong as error:
+    except LetterRefused as error:
         raise click.ClickException(str(error)) from None
     path = Path(output or letter_filename(letter))
     path.write_bytes(rendered.pdf)

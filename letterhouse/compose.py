@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from .coverage import is_japanese, written_runs
 from .handwriting import PAPERS, all_faces
 from .stationery import NO_ENVELOPE, monogram
+from .problems import LetterBodyFailed, Problem
 from .templating import SEED_VARIABLE, first_name, long_date
 
 LAYOUT = Environment(
@@ -63,10 +64,31 @@ def address_lines(address):
     return [line.strip() for line in (address or "").splitlines() if line.strip()]
 
 
+TEMPLATE_FRAME = "<template>"  # the file name Jinja gives frames of a body compiled from a string
+
+
 def render_body(letter):
-    """Return the template body run over the letter's values, as plain text."""
+    """Return the template body run over the letter's values, as plain text.
+
+    :raise LetterBodyFailed: when the body's own code fails (a sandbox refusal, a division
+        by zero), pointing at the line of the template file where it did.
+    """
     context = dict(letter.values, **{SEED_VARIABLE: letter.seed})
-    return letter.template.body.render(context)
+    try:
+        return letter.template.body.render(context)
+    except Exception as error:  # noqa: BLE001 -- whatever a template's code raises, it is the template's
+        line = failing_line(error) or 1
+        raise LetterBodyFailed(Problem(str(letter.template.path), line, str(error))) from error
+
+
+def failing_line(error):
+    """Return the line of the template where a render error was raised, or None."""
+    line, trace = None, error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == TEMPLATE_FRAME:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 def compose_letter_html(letter):

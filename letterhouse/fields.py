@@ -41,6 +41,9 @@ class ParsedOnceMixin:
     parse_message = "{label} is not readable."
 
     def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None  # left empty: Optional or InputRequired decides, not the parser
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError:

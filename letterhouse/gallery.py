@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .letters import validate_mapping, write_letter_pdf
 from .preview import pdf_page_images
-from .render import LetterTooLong
+from .problems import LetterRefused
 
 # Headings for the occasions the bundled templates use, in the order the shelves are shown;
 # any other occasion gets a heading made from its own name, after these.
@@ -121,6 +121,6 @@ class Thumbnails:
             return None
         try:
             pdf = write_letter_pdf(letter, max_pages).pdf
-        except LetterTooLong:
+        except LetterRefused:
             return None
         return pdf_page_images(pdf, self.width)[0]

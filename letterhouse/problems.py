@@ -25,3 +25,15 @@ class TemplateError(Exception):
     def __init__(self, problems):
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+
+
+class LetterRefused(ValueError):
+    """A letter that cannot be written out, with a message for the person who asked for it."""
+
+
+class LetterBodyFailed(LetterRefused):
+    """A template body that raised while writing a letter: the author's mistake, shown at its line."""
+
+    def __init__(self, problem):
+        super().__init__(f"This letter's template has a mistake, so it cannot be written now: {problem}")
+        self.problem = problem

@@ -1,6 +1,8 @@
 """HTML -> PDF: the only module that talks to WeasyPrint, with one warm renderer per process."""
 
+import atexit
 import contextlib
+import gc
 import logging
 import mimetypes
 import signal
@@ -15,6 +17,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .config import STATIC_ROOT
 from .handwriting import registry_css
+from .problems import LetterRefused
 from .stationery import page_css
 
 LOGGER = logging.getLogger(__name__)
@@ -65,7 +68,7 @@ class StaticOnlyFetcher(URLFetcher):
         return path
 
 
-class LetterTooLong(ValueError):
+class LetterTooLong(LetterRefused):
     """A letter too long to print: past the page limit (or, see LetterTooSlow, the time limit)."""
 
     def __init__(self, pages, limit):
@@ -168,6 +171,18 @@ class Renderer:
 
 _renderer = None
 _renderer_lock = threading.Lock()
+
+
+@atexit.register
+def release_renderer():
+    """Free the renderer's Pango objects while the interpreter is whole.
+
+    Left to interpreter shutdown, cffi may free the font map after the libraries it
+    needs are gone, and the process exits with a segmentation fault.
+    """
+    global _renderer
+    _renderer = None
+    gc.collect()
 
 
 def get_renderer():

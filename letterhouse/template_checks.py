@@ -244,6 +244,16 @@ def check_body(filename, ast, fields):
         attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", "")
         if isinstance(attribute, str) and attribute.startswith("_"):
             problems.append(Problem(filename, node.lineno, f"unsafe attribute {attribute!r}: letters may not reach into Python objects"))
+    for node in ast.find_all(nodes.Filter):
+        argument = node.args[0] if node.args else None
+        safe = isinstance(argument, nodes.Const) and not str(argument.value).startswith("_")
+        if node.name == "attr" and not safe:
+            message = "unsafe filter 'attr': letters may not reach into Python objects"
+            problems.append(Problem(filename, node.lineno, message))
+    for node in ast.find_all(nodes.Call):
+        if isinstance(node.node, nodes.Getattr) and node.node.attr in ("format", "format_map"):
+            message = f"'.{node.node.attr}()' is not allowed in letters; join text with ~ instead"
+            problems.append(Problem(filename, node.lineno, message))
     for node in ast.find_all(FORBIDDEN_NODES):
         problems.append(Problem(filename, node.lineno, "a letter cannot include, import or extend other files"))
     used = {node.name for node in ast.find_all(nodes.Name)}

@@ -11,11 +11,10 @@ from pathlib import Path
 from .catalog import load_template
 from .compose import render_body
 from .letters import validate_mapping, write_letter_pdf
-from .problems import Problem, TemplateError
-from .render import LetterTooLong, get_renderer
+from .problems import LetterBodyFailed, LetterRefused, Problem, TemplateError
+from .render import get_renderer
 from .template_checks import close_match, split_front_matter
 
-TEMPLATE_FRAME = "<template>"  # the file name Jinja gives frames of a body compiled from a string
 
 
 @dataclass
@@ -125,28 +124,18 @@ def render_example(template, letter, max_pages):
     path, start = str(template.path), body_line(template)
     try:
         body = render_body(letter)
-    except Exception as error:  # noqa: BLE001 -- whatever the body's code raises is the author's to see
-        line = failing_line(error) or start
-        return None, [Problem(path, line, f"the example letter cannot be written: {error}")]
+    except LetterBodyFailed as error:
+        problem = error.problem
+        return None, [Problem(path, problem.line, f"the example letter cannot be written: {problem.message}")]
     get_renderer()  # started first, so its own start-up notes are not blamed on this template
     with logged_warnings("weasyprint", "letterhouse.render") as records:
         try:
             rendered = write_letter_pdf(letter, max_pages)
-        except LetterTooLong as error:
+        except LetterRefused as error:
             return None, [Problem(path, start, f"the example letter cannot be written: {error}")]
     logged = [Problem(path, start, f"rendering the example letter logged: {record.getMessage()}")
               for record in records]
     return rendered.pdf, logged + unwritable_problems(template, letter, body)
-
-
-def failing_line(error):
-    """Return the line of the template where a render error was raised, or None."""
-    line, trace = None, error.__traceback__
-    while trace is not None:
-        if trace.tb_frame.f_code.co_filename == TEMPLATE_FRAME:
-            line = trace.tb_lineno
-        trace = trace.tb_next
-    return line
 
 
 def body_line(template):

@@ -75,7 +75,7 @@ def _branches(picked, options, lineno):
 
 
 class TagLinesExtension(Extension):
-    """Make a line that holds only `{% ... %}` tags vanish, newline and all.
+    """Make a line that holds only `{% ... %}` tags (or `{# comments #}`) vanish, newline and all.
 
     Jinja's trim_blocks would also eat the newline after an inline tag at the end of a
     line of prose; this touches only lines with nothing but tags. The newline moves into a
@@ -86,7 +86,8 @@ class TagLinesExtension(Extension):
         return TAG_ONLY_LINE.sub(lambda m: m.group(1).rstrip() + "{#\n#}", source)
 
 
-TAG_ONLY_LINE = re.compile(r"^([ \t]*(?:\{%(?:[^%]|%(?!\}))*%\}[ \t]*)+)\n", re.MULTILINE)
+TAG_ONLY_LINE = re.compile(r"^([ \t]*(?:(?:\{%(?:[^%]|%(?!\}))*%\}|\{#(?:[^#]|#(?!\}))*#\})[ \t]*)+)\n",
+                           re.MULTILINE)
 
 
 def make_environment():

@@ -10,7 +10,7 @@ from .coverage import coverage_notes
 from .gallery import Thumbnails, example_letter, matches, search_text, shelves
 from .letters import letter_filename, letter_from_form, write_letter_pdf
 from .preview import data_uri, pdf_page_images
-from .render import LetterTooLong
+from .problems import LetterRefused
 from .samples import PICKERS, is_sample, sample_png
 
 bp = Blueprint("letters", __name__)
@@ -107,7 +107,7 @@ def letter_pdf(slug):
     letter = letter_from_form(template, form)
     try:
         rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
-    except LetterTooLong as error:
+    except LetterRefused as error:
         return show_form(template, form, status=422, problem=str(error))
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
@@ -127,7 +127,7 @@ def live_preview(slug):
         return jsonify(pages=[], page_count=0, errors=form.errors)
     try:
         letter, rendered, pages = preview_pages(template, form)
-    except LetterTooLong as error:
+    except LetterRefused as error:
         return jsonify(pages=[], page_count=error.pages, errors={}, problem=str(error))
     return jsonify(pages=pages, page_count=rendered.page_count, errors={})
 
@@ -156,7 +156,7 @@ def show_preview(template, form):
     """Render the letter, show its pages as images, and carry every value for Edit and Download."""
     try:
         letter, rendered, pages = preview_pages(template, form)
-    except LetterTooLong as error:
+    except LetterRefused as error:
         return show_form(template, form, status=422, problem=str(error))
     form.seed.data = str(letter.seed)
     return render_template("preview.html", template=template, form=form, pages=pages,
@@ -167,7 +167,7 @@ def show_preview(template, form):
 def preview_pages(template, form):
     """Return (letter, rendered PDF, its pages as data: URIs) for a validated form.
 
-    :raise LetterTooLong: when the letter runs past the page limit
+    :raise LetterRefused: when the letter runs past a limit or its template fails
     """
     letter = letter_from_form(template, form)
     rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])

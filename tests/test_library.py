@@ -199,8 +199,6 @@ def test_a_letter_that_leaves_gaps_is_caught(library, tmp_path):
     assert len(body) > len(full_body)  # the empty middle line parted the paragraph
 
 
-@pytest.mark.xfail(strict=True, reason="fields.ParsedOnceMixin turns an empty optional number into a parse "
-                                       "error before validators.Optional can wave it through")
 def test_an_optional_number_left_empty_on_the_form_is_accepted(library):
     template = load_template(BUNDLED_TEMPLATES / "reconnection.jinja", LIMITS)
     values = {**library.example(BUNDLED_TEMPLATES / "reconnection.jinja"), "years_apart": ""}

@@ -34,3 +34,7 @@ def test_filters_write_names_and_dates_as_a_person_would():
     assert first_name("  Zoë  Lindqvist ") == "Zoë"
     assert long_date("2026-02-04") == "4 February 2026"
     assert long_date("") == ""
+
+
+def test_a_line_holding_only_a_comment_vanishes_too():
+    assert render("First.\n{# a note to myself #}\nSecond.\n") == "First.\nSecond."

@@ -123,3 +123,17 @@ def test_unknown_letter_is_a_clear_404(client):
     response = client.get("/letters/no-such-letter")
     assert response.status_code == 404
     assert "There is no letter called “no-such-letter”." in response.get_data(as_text=True)
+
+
+def test_optional_numbers_and_dates_left_empty_are_accepted(letters):
+    values = {"sender_name": "Ana", "recipient_name": "Jo", "memory": "the summer at the lake",
+              "years_apart": "", "date": "", "how_met": "", "hand": "caveat", "ink": "black",
+              "paper": "white", "page_size": "A4"}
+    response = letters.submit("reconnection", values)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+
+
+def test_a_required_number_left_empty_says_so(letters, anniversary_values):
+    response = letters.submit("anniversary", {**anniversary_values, "years": ""})
+    assert response.status_code == 422
+    assert "Please fill in years together." in response.get_data(as_text=True)
