@@ -127,6 +127,7 @@ class Renderer:
         self.stylesheets = [self._css(string=registry_css()),
                             self._css(filename=self.static_root / "css" / "letter.css")]
         self._page_css = {}
+        self.images = {}  # paper textures, decoded once: only static/ files can get in here
         self._lock = threading.Lock()  # Pango and the font map are shared: one render at a time
 
     def _css(self, **source):
@@ -143,9 +144,9 @@ class Renderer:
         """Return every stylesheet one letter is rendered with."""
         return self.stylesheets + [self.page_stylesheet(page_size, paper, hand)]
 
-    def _document(self, html, stylesheets):
+    def _document(self, html, stylesheets, **options):
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=stylesheets, font_config=self.font_config)
+            stylesheets=stylesheets, font_config=self.font_config, **options)
 
     def render(self, html, page_size, paper, hand, max_pages=None, seconds=None,
                archival=False, extra_pages=0):
@@ -156,7 +157,7 @@ class Renderer:
         """
         stylesheets = self.stylesheets_for(page_size, paper, hand)
         with self._lock, time_limit(seconds):
-            document = self._document(html, stylesheets)
+            document = self._document(html, stylesheets, cache=self.images)
             letter_pages = len(document.pages) - extra_pages
             if max_pages and letter_pages > max_pages:
                 raise LetterTooLong(letter_pages, max_pages)

@@ -13,7 +13,7 @@ from letterhouse.cli import cli
 from letterhouse.compose import compose_letter_html
 from letterhouse.handwriting import HANDS, INKS, PAPERS, STATIC_FONTS, font_info, x_height
 from letterhouse.letters import validate_mapping, write_letter_pdf
-from letterhouse.stationery import ENVELOPES, monogram
+from letterhouse.stationery import ENVELOPES, LETTERHEAD_MARGIN_MM, monogram
 
 ADDRESS = "14 Harbour Row\nFalmouth TR11 3AB\nUnited Kingdom"
 SENDER_ADDRESS = "3 Rue des Lilas\n69002 Lyon\nFrance"
@@ -144,7 +144,7 @@ def test_letterhead_paper_carries_the_senders_monogram_at_the_head_of_the_first_
     pdf = letter_pdf(app, paper="letterhead", sender_name="Marguerite Zöllner")
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[0]
-        head = [c for c in page.chars if c["bottom"] * MM_PER_POINT < 24]  # within the top margin
+        head = [c for c in page.chars if c["bottom"] * MM_PER_POINT < LETTERHEAD_MARGIN_MM]  # in the top margin
     assert "".join(c["text"] for c in head) == "MZ"
     assert {c["fontname"].split("+")[-1] for c in head} == {"Great-Vibes"}
 
