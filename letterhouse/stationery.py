@@ -44,6 +44,8 @@ def page_css(page_size, paper_key, hand_key):
     if paper.letterhead:
         rules += (f"@page :first {{ margin-top: {LETTERHEAD_MARGIN_MM}mm; }}\n"
                   f'.monogram {{ font-family: "Great Vibes", {family_list(hand_key)}; }}\n')
+    rules += (f".delivery-address {{ line-height: {0.85 * hand.line_mm:.2f}mm; }}\n"
+              f".return-address {{ line-height: {0.65 * hand.line_mm:.2f}mm; }}\n")  # addresses sit closer
     return rules + "".join(envelope_css(key, envelope, paper) for key, envelope in ENVELOPES.items())
 
 
