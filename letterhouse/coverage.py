@@ -3,6 +3,8 @@
 import functools
 import unicodedata
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from fontTools.ttLib import TTFont
 
@@ -15,6 +17,7 @@ EDGE = "edge"  # before the first or after the last letter of a text
 # in another script stays one run (one right-to-left island for Arabic, say).
 NEUTRAL_BIDI_CLASSES = frozenset({"WS", "ON", "CS", "ES", "ET", "EN", "AN", "BN", "S", "NSM"})
 TEXT_FIELD_TYPES = ("string", "text")
+BLANKS = ("Zs", "Cc")  # spaces and control characters: a hand without them gets a plain space
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ def codepoints(font_file):
 
 
 def can_write(face_key, char):
+    """Return whether a face (a hand's or a fallback's key) has a glyph for char."""
     return ord(char) in codepoints(all_faces()[face_key].font_file)
 
 
@@ -82,7 +86,7 @@ def is_ignorable(char):
 def plain_spaces(text, hand_key):
     """Return text in NFC with any space or control character the hand lacks made a plain space."""
     hand = codepoints(HANDS[hand_key].font_file)
-    return "".join(" " if unicodedata.category(c) in ("Zs", "Cc") and ord(c) not in hand else c
+    return "".join(" " if unicodedata.category(c) in BLANKS and ord(c) not in hand else c
                    for c in unicodedata.normalize("NFC", text))
 
 
@@ -90,15 +94,8 @@ def written_runs(text, hand_key, japanese=False):
     """Return text as runs of one face each, leaving out what no face can write."""
     text = plain_spaces(text, hand_key)
     faces = join_neutrals(text, [face_for(c, hand_key, japanese) for c in text])
-    runs = []
-    for char, face in zip(text, faces):
-        if face is NOBODY:
-            continue
-        if runs and runs[-1].face == face:
-            runs[-1] = Run(runs[-1].text + char, face)
-        else:
-            runs.append(Run(char, face))
-    return runs
+    kept = [(char, face) for char, face in zip(text, faces) if face is not NOBODY]
+    return [Run("".join(char for char, _ in group), face) for face, group in groupby(kept, key=itemgetter(1))]
 
 
 def join_neutrals(text, faces):
@@ -116,8 +113,13 @@ def join_neutrals(text, faces):
             joined[i] = face
     for i, char in enumerate(text):  # a joiner or selector goes with its character, even into oblivion
         if is_ignorable(char):
-            joined[i] = joined[i - 1] if i else next((f for c, f in zip(text, joined) if not is_ignorable(c)), None)
+            joined[i] = joined[i - 1] if i else first_face(text, joined)
     return joined
+
+
+def first_face(text, faces):
+    """Return the face of a text's first character that draws something."""
+    return next((face for char, face in zip(text, faces) if not is_ignorable(char)), None)
 
 
 def strong_faces(faces, neutral):
@@ -131,14 +133,17 @@ def strong_faces(faces, neutral):
 
 
 def is_neutral(char):
+    """Return whether a character takes its direction, and so its face, from its neighbours."""
     return is_ignorable(char) or unicodedata.bidirectional(char) in NEUTRAL_BIDI_CLASSES
 
 
 def unwritable_characters(text):
     """Return, in order of first appearance, the characters no bundled face can write."""
     found = {}
-    for char in plain_spaces(text, "caveat"):
-        if not is_ignorable(char) and face_for(char, "caveat") is NOBODY:
+    for char in unicodedata.normalize("NFC", text):
+        if is_ignorable(char) or unicodedata.category(char) in BLANKS:
+            continue  # drawn as nothing, or as a plain space
+        if not any(can_write(key, char) for key in all_faces()):
             found.setdefault(char, None)
     return tuple(found)
 
@@ -146,7 +151,8 @@ def unwritable_characters(text):
 def coverage_notes(letter):
     """Return a CoverageNote for each text field of a letter holding characters no hand can write.
 
-    The web preview shows these above the pages; the JSON API returns them with the letter.
+    The web preview shows these above the pages; any other door (the JSON API, the CLI)
+    can report them the same way, as note.message or note.as_dict().
     """
     notes = []
     for spec in letter.template.all_fields:

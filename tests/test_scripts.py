@@ -6,7 +6,7 @@ import pdfplumber
 import pytest
 
 from conftest import pdf_fonts, pdf_text
-from letterhouse.coverage import NOBODY, coverage_notes, face_for, written_runs
+from letterhouse.coverage import NOBODY, Run, coverage_notes, unwritable_characters, written_runs
 from letterhouse.handwriting import HANDS, all_faces
 from letterhouse.letters import validate_mapping, write_letter_pdf
 
@@ -133,3 +133,15 @@ def test_a_letter_every_hand_can_write_shows_no_warning(letters, anniversary_val
     html = letters.submit("anniversary", {**anniversary_values, "memory": "Łódź, Αθήνα, 東京"}).get_data(as_text=True)
     assert "coverage-notice" not in html
 
+
+
+def test_a_phrase_in_another_script_stays_one_run_spaces_and_all():
+    runs = written_runs("we said شكرا جزيلا, twice", "caveat")
+    assert Run("شكرا جزيلا", "aref-ruqaa") in runs
+    assert "".join(run.text for run in runs) == "we said شكرا جزيلا, twice"
+
+
+def test_an_emoji_leaves_with_its_joiners_and_selectors():
+    runs = written_runs("a 👨\u200d👩\u200d👧 b ❤\ufe0f c", "caveat")
+    assert "".join(run.text for run in runs) == "a  b  c"
+    assert unwritable_characters("👨\u200d👩\u200d👧 ❤\ufe0f") == ("👨", "👩", "👧", "❤")
