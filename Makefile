@@ -25,6 +25,7 @@ serve: install
 	$(BIN)/letterhouse serve --host $(HOST) --port $(PORT)
 
 test: install
+	@[ -x "$${LETTERHOUSE_CHROMIUM:-/usr/bin/chromium}" ] || echo "letterhouse: Chromium is not installed, so the browser tests (tests/browser) are skipped; apt-get install chromium to run them."
 	$(BIN)/python -m pytest
 
 clean:

@@ -128,8 +128,9 @@ def live_preview(slug):
     try:
         letter, rendered, pages = preview_pages(template, form)
     except LetterRefused as error:
-        return jsonify(pages=[], page_count=error.pages, errors={}, problem=str(error))
-    return jsonify(pages=pages, page_count=rendered.page_count, errors={})
+        return jsonify(pages=[], page_count=0, errors={}, problem=str(error))
+    return jsonify(pages=pages, page_count=rendered.page_count, errors={},
+                   notes=[note.message for note in coverage_notes(letter)])
 
 
 def show_form(template, form, status=200, problem=None):

@@ -11,9 +11,26 @@ function listed(words) {
   return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
+function isEmpty(box) {
+  return [...box.querySelectorAll("input, textarea, select")].every((control) =>
+    (control.type === "radio" || control.type === "checkbox" ? !control.checked : !control.value.trim()));
+}
+
+// "“Your name” and “Their name” are filled in and “Years together” is put right"
+function whatIsWanted(boxes) {
+  const quoted = (list) => list.map((box) => `“${labelOf(box)}”`);
+  const verb = (list) => (list.length === 1 ? "is" : "are");
+  const empty = boxes.filter(isEmpty);
+  const wrong = boxes.filter((box) => !isEmpty(box));
+  const parts = [];
+  if (empty.length) parts.push(`${listed(quoted(empty))} ${verb(empty)} filled in`);
+  if (wrong.length) parts.push(`${listed(quoted(wrong))} ${verb(wrong)} put right`);
+  return parts.join(" and ");
+}
+
 function labelOf(box) {
   const label = box.querySelector(".field-label");
-  return label ? label.textContent.trim() : null;
+  return label ? label.textContent.trim() : box.dataset.field;
 }
 
 export class LivePreview {
@@ -27,6 +44,7 @@ export class LivePreview {
     this.status = panel.querySelector("[data-live-status]");
     this.pageCount = panel.querySelector("[data-page-count]");
     this.busy = panel.querySelector("[data-live-busy]");
+    this.jump = form.querySelector("[data-preview-jump]");
     this.timer = null;
     this.controller = null;
     this.sequence = 0;
@@ -36,6 +54,7 @@ export class LivePreview {
 
   start() {
     this.panel.hidden = false;
+    if (this.jump) this.jump.hidden = false;
     this.panel.closest("[data-compose]")?.classList.add("has-live-preview");
     const later = () => this.schedule();
     this.form.addEventListener("input", later);
@@ -88,6 +107,7 @@ export class LivePreview {
     this.onErrors(answer.errors || {});
     if (answer.pages?.length) {
       this.showPages(answer.pages, answer.page_count);
+      this.say((answer.notes || []).join(" "));
     } else if (answer.problem) {
       this.paused = response.status === 400; // an expired page: stop asking until it is submitted
       if (this.hasPages) this.pages.classList.add("is-stale");
@@ -108,28 +128,25 @@ export class LivePreview {
     this.pages.replaceChildren(...images);
     this.pages.classList.remove("is-stale");
     this.hasPages = true;
-    this.say("");
     const size = this.form.elements.page_size;
     const sizeName = size?.selectedOptions?.[0]?.textContent.trim();
     const line = `Your letter runs to ${plural(count, "page")}${sizeName ? ` of ${sizeName}` : ""}.`;
     if (this.pageCount.textContent !== line) this.pageCount.textContent = line;
+    const jumpCount = this.jump?.querySelector("[data-preview-jump-count]");
+    if (jumpCount) jumpCount.textContent = ` · ${plural(count, "page")}`;
   }
 
   showIncomplete(errors) {
     const boxes = [...this.form.querySelectorAll("[data-field]")].filter((box) => errors[box.dataset.field]);
-    const labels = boxes.map((box) => labelOf(box)).filter(Boolean);
-    const quoted = labels.map((label) => `“${label}”`);
+    const wanted = whatIsWanted(boxes);
     if (this.hasPages) {
       this.pages.classList.add("is-stale");
-      this.say(`Showing the letter as it last was: ${quoted.length ? listed(quoted) : "a field"} `
-        + `${quoted.length === 1 ? "needs" : "need"} another look.`);
+      this.say(`Showing the letter as it last was, until ${wanted || "every field is right"}.`);
       return;
     }
     const note = document.createElement("p");
     note.className = "live-placeholder";
-    note.textContent = quoted.length
-      ? `Your letter appears here once ${listed(quoted)} ${quoted.length === 1 ? "is" : "are"} filled in.`
-      : "Your letter appears here as you write.";
+    note.textContent = wanted ? `Your letter appears here once ${wanted}.` : "Your letter appears here as you write.";
     this.pages.replaceChildren(note);
     this.pageCount.textContent = "";
     this.say("");

@@ -1,0 +1,76 @@
+"""In a real browser: axe-core finds nothing serious or critical on any page, at phone and desktop widths."""
+
+import pytest
+
+from browsing import DESKTOP, PHONE, serious_accessibility_violations, wait_for_images
+
+BROKEN = "---\ntitle: Oops\nfields:\n  - name: x\n    type: nope\n---\n{{ x }}\n"
+
+
+def the_form_refused(page, site):
+    page.goto(site("/letters/anniversary"))
+    page.get_by_label("Years together").fill("400")
+    page.get_by_role("button", name="Preview the letter").click()
+    page.wait_for_selector("[data-error-summary]")
+
+
+def the_preview(page, site):
+    page.goto(site("/letters/anniversary"))
+    page.get_by_label("Your name").fill("Sam Okafor")
+    page.get_by_label("Their name").fill("Chris Lindqvist")
+    page.get_by_label("Years together").fill("12")
+    page.get_by_role("button", name="Preview the letter").click()
+    page.wait_for_selector("text=Your letter to Chris Lindqvist")
+
+
+def the_form_with_a_draft_and_a_live_preview(page, site):
+    page.goto(site("/letters/anniversary"))
+    page.get_by_label("Your name").fill("Sam Okafor")
+    page.wait_for_function("() => localStorage.length > 0")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.reload()
+    page.get_by_role("button", name="Restore my draft").wait_for()
+
+
+def the_unavailable_letter(page, site):
+    (site.templates / "oops.jinja").write_text(BROKEN)
+    page.goto(site("/letters/oops"))
+
+
+PAGES = {
+    "gallery": lambda page, site: page.goto(site("/")),
+    "gallery-search": lambda page, site: page.goto(site("/?q=thank")),
+    "form": lambda page, site: page.goto(site("/letters/anniversary")),
+    "form-refused": the_form_refused,
+    "form-draft": the_form_with_a_draft_and_a_live_preview,
+    "preview": the_preview,
+    "unavailable": the_unavailable_letter,
+    "not-found": lambda page, site: page.goto(site("/letters/no-such-letter")),
+    "many-letters": lambda page, site: page.goto(site("/letters/anniversary/many")),
+}
+
+
+# Known and reported, in a page this suite does not own: strict, so it fails loudly once mended.
+KNOWN = {
+    ("many-letters", "phone"): "batch.html: the columns table scrolls sideways on a phone, but its "
+                               ".table-scroll box cannot take keyboard focus (needs tabindex=0 and a name)",
+}
+
+
+def cases():
+    for name in PAGES:
+        for viewport_name, viewport in [("phone", PHONE), ("desktop", DESKTOP)]:
+            reason = KNOWN.get((name, viewport_name))
+            marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+            yield pytest.param(name, viewport, id=f"{name}-{viewport_name}", marks=marks)
+
+
+@pytest.mark.parametrize("name, viewport", list(cases()))
+def test_no_serious_accessibility_problems(new_page, site, name, viewport):
+    page = new_page(viewport=viewport, bypass_csp=True)  # axe is injected as a script of its own
+    try:
+        PAGES[name](page, site)
+        wait_for_images(page)
+        assert serious_accessibility_violations(page) == []
+    finally:
+        (site.templates / "oops.jinja").unlink(missing_ok=True)

@@ -1,0 +1,47 @@
+"""The main pages at phone and desktop widths, written to docs/screenshots/ (the README shows two)."""
+
+import pytest
+
+from browsing import DESKTOP, PHONE, screenshot, wait_for_new_preview
+
+VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+
+
+def fill_a_letter(page):
+    page.get_by_label("Your name").fill("Tomás Herrera")
+    page.get_by_label("Their name").fill("Zoë Herrera")
+    page.get_by_label("Years together").fill("25")
+    page.get_by_label("A memory you share").fill(
+        "the night the car broke down outside Lyon and we ate a whole bag of peaches on the verge")
+    page.get_by_label("Date", exact=True).fill("2026-06-21")  # the same picture every day
+
+
+@VIEWPORTS
+def test_screenshots_of_the_gallery(new_page, site, viewport):
+    page = new_page(viewport=viewport)
+    page.goto(site("/"))
+    screenshot(page, "gallery")
+
+
+@VIEWPORTS
+def test_screenshots_of_a_letter_being_written_and_previewed(new_page, site, viewport):
+    page = new_page(viewport=viewport)
+    page.goto(site("/letters/anniversary"))
+    fill_a_letter(page)
+    wait_for_new_preview(page)
+    screenshot(page, "form")
+    page.get_by_role("button", name="Preview the letter").click()
+    page.wait_for_selector("text=Your letter to Zoë Herrera")
+    screenshot(page, "preview")
+
+
+@VIEWPORTS
+def test_screenshots_of_a_form_sent_back_with_errors(new_page, site, viewport):
+    page = new_page(viewport=viewport)
+    page.goto(site("/letters/anniversary"))
+    page.get_by_label("Years together").fill("400")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.evaluate("() => localStorage.clear()")
+    page.get_by_role("button", name="Preview the letter").click()
+    page.wait_for_selector("[data-error-summary]")
+    screenshot(page, "form-errors")
