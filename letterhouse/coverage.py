@@ -39,12 +39,19 @@ class CoverageNote:
 
     @property
     def message(self):
-        shown = " ".join(self.characters)
-        return f"{self.label}: no hand we have can write {shown}, so they {self.outcome}."
+        named = [character_name(c) for c in self.characters]
+        shown = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        pronoun = "it" if len(named) == 1 else "they"
+        return f"{self.label}: no hand we have can write {shown}, so {pronoun} {self.outcome}."
 
     def as_dict(self):
         return {"field": self.field, "label": self.label, "characters": list(self.characters),
                 "outcome": self.outcome, "message": self.message}
+
+
+def character_name(char):
+    """Return a character with its Unicode name, for a reader whose screen cannot show it: '🧺 (basket)'."""
+    return f"{char} ({unicodedata.name(char, f'U+{ord(char):04X}').lower()})"
 
 
 @functools.cache

@@ -118,7 +118,8 @@ def test_characters_no_hand_can_write_are_left_out_and_named_by_field(app):
     assert set(notes) == {"memory", "closing"}
     assert notes["memory"].characters == ("🧺",)
     assert notes["closing"].as_dict()["characters"] == ["❤"]  # the emoji selector is not a character to warn of
-    assert notes["memory"].message == "A memory you share: no hand we have can write 🧺, so they will be left out."
+    assert notes["memory"].message == "A memory you share: no hand we have can write 🧺 (basket), so it will be left out."
+    assert notes["closing"].message.endswith("can write ❤ (heavy black heart), so it will be left out.")
 
 
 def test_the_preview_warns_above_the_pages_about_characters_left_out(letters, anniversary_values):
