@@ -7,6 +7,7 @@ from .handwriting import HANDS, PAGE_SIZES, PAPERS, baseline_mm, family_list
 
 PAGE_MARGIN_MM = (24, 22, 24, 28)  # top, right, bottom, left
 MARGIN_LINE_MM = 5  # ruled paper's red line, this far left of the writing
+MONOGRAM_HAND = "great-vibes"  # a letterhead's monogram is engraved in copperplate
 LETTERHEAD_MARGIN_MM = 40  # the first page's top margin on letterhead paper, the monogram centred in it
 
 
@@ -43,7 +44,7 @@ def page_css(page_size, paper_key, hand_key):
         rules += ruled_css(hand)
     if paper.letterhead:
         rules += (f"@page :first {{ margin-top: {LETTERHEAD_MARGIN_MM}mm; }}\n"
-                  f'.monogram {{ font-family: "Great Vibes", {family_list(hand_key)}; }}\n')
+                  f'.monogram {{ font-family: "{HANDS[MONOGRAM_HAND].family}", {family_list(hand_key)}; }}\n')
     rules += (f".delivery-address {{ line-height: {0.85 * hand.line_mm:.2f}mm; }}\n"
               f".return-address {{ line-height: {0.65 * hand.line_mm:.2f}mm; }}\n")  # addresses sit closer
     return rules + "".join(envelope_css(key, envelope, paper) for key, envelope in ENVELOPES.items())
