@@ -10,6 +10,7 @@ from .coverage import is_japanese, written_runs
 from .handwriting import PAPERS, all_faces
 from .stationery import NO_ENVELOPE, monogram
 from .problems import LetterBodyFailed, Problem
+from .provenance import provenance_meta
 from .templating import SEED_VARIABLE, first_name, long_date
 
 LAYOUT = Environment(
@@ -100,6 +101,7 @@ def compose_letter_html(letter):
         title=f"{letter.template.title} to {values['recipient_name']}",
         author=values["sender_name"],
         keywords=f"letterhouse, {letter.template.slug}, seed {letter.seed}",
+        provenance=provenance_meta(letter),
         created=f"{values['date'].isoformat()}T00:00:00Z",
         hand=values["hand"], ink=values["ink"], paper=values["paper"],
         sender_address=address_lines(values["sender_address"]),

@@ -10,6 +10,7 @@ from wtforms import validators
 from wtforms.fields.choices import SelectChoice
 
 from .handwriting import HANDS, INKS, PAGE_SIZES, PAPERS
+from .realism import DEFAULT_REALISM, REALISM, SAME_HAND
 from .stationery import ENVELOPE_CHOICES, NO_ENVELOPE
 
 FIELD_KEYS = ("name", "label", "type", "required", "default", "help", "placeholder",
@@ -147,6 +148,11 @@ STYLE_FIELDS = (
               choices=_registry_choices(PAPERS)),
     FieldSpec("page_size", "Page size", type="choice", default="A4", group="style",
               choices=_registry_choices(PAGE_SIZES)),
+    FieldSpec("realism", "Realism", type="choice", default=DEFAULT_REALISM, group="style",
+              choices=_registry_choices(REALISM),
+              help="How much the writing lives: letters that differ, lines that wander, pen pressure."),
+    FieldSpec("signature_hand", "Signature", type="choice", default=SAME_HAND, group="style",
+              choices=((SAME_HAND, "In the same hand"), *_registry_choices(HANDS))),
     FieldSpec("envelope", "Envelope", type="choice", default=NO_ENVELOPE, group="style",
               choices=ENVELOPE_CHOICES, help="Adds a last page to print on an envelope, addressed in the same hand."),
     FieldSpec("archival", "Archival PDF", type="boolean", default=False, group="style",

@@ -3,6 +3,7 @@
 import functools
 import json
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
@@ -150,12 +151,33 @@ def hand_css(key, hand):
     body_baseline = baseline_mm(hand)
     signature_baseline = baseline_mm(hand, scale=SIGNATURE_SCALE, lines=2)
     return (
-        f'@font-face {{ font-family: "{hand.family}"; src: url(fonts/{hand.font_file}); }}\n'
+        f'@font-face {{ font-family: "{hand.family}"; src: url(fonts/{written_font_file(hand.font_file)}); }}\n'
         f'.hand-{key} {{ font-family: {family_list(key)}; font-size: {hand.size_pt}pt; '
         f"line-height: {hand.line_mm}mm; }}\n"
         f".hand-{key} .signature {{ font-size: {SIGNATURE_SCALE}em; line-height: {2 * hand.line_mm}mm; "
         f"position: relative; top: {hand.line_mm + body_baseline - signature_baseline:.3f}mm; }}\n"
     )
+
+
+def signature_css(hand_key, signature_key):
+    """Return the rule that writes the signature in another hand, its baseline on the letter's grid."""
+    hand, signer = HANDS[hand_key], HANDS[signature_key]
+    size_pt = signer.size_pt * SIGNATURE_SCALE
+    ascent, descent = font_extents(signer.font_file)
+    size_mm = size_pt * 25.4 / 72
+    signature_baseline = (2 * hand.line_mm - (ascent + descent) * size_mm) / 2 + ascent * size_mm
+    return (f".valediction .signature {{ font-family: {family_list(signature_key)}; font-size: {size_pt}pt; "
+            f"top: {hand.line_mm + baseline_mm(hand) - signature_baseline:.3f}mm; }}\n")
+
+
+def written_font_file(font_file):
+    """Return the face's varied font (tools/bake_hands.py) if it has been baked, else the face itself.
+
+    The varied font writes each letter in several shapes through `calt`; with `calt` off and
+    `ss20` on it writes exactly as the face itself (see realism.py).
+    """
+    varied = PurePosixPath(font_file).with_name(f"{PurePosixPath(font_file).parent.name}-varied.ttf")
+    return str(varied) if (STATIC_FONTS / varied).is_file() else font_file
 
 
 def family_list(key):
@@ -178,7 +200,7 @@ def fallback_css():
     is zero so that a face with taller ascenders never pushes its line off the page's grid.
     """
     declared = {hand.family for hand in HANDS.values()}
-    rules = [f'@font-face {{ font-family: "{face.family}"; src: url(fonts/{face.font_file}); }}\n'
+    rules = [f'@font-face {{ font-family: "{face.family}"; src: url(fonts/{written_font_file(face.font_file)}); }}\n'
              for face in FALLBACK_FACES.values() if face.family not in declared]
     rules += [f'.hand-{key} .in-{face_key} {{ font-family: "{face.family}"; '
               f"font-size: {fallback_scale(hand, face):.3f}em; line-height: 0; }}\n"

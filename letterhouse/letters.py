@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from .compose import compose_letter_html
 from .config import ENV_PREFIX, setting_default
+from .realism import letter_css
 from .render import get_renderer
 from .stationery import NO_ENVELOPE
 from .templating import first_name
@@ -68,7 +69,8 @@ def write_letter_pdf(letter, max_pages=None, seconds=None):
     html = compose_letter_html(letter)
     seconds = render_time_limit() if seconds is None else seconds
     return get_renderer().render(html, values["page_size"], values["paper"], values["hand"], max_pages, seconds,
-                                 archival=bool(values.get("archival")), extra_pages=envelope_pages(values))
+                                 archival=bool(values.get("archival")), extra_pages=envelope_pages(values),
+                                 letter_css=letter_css(values, letter.seed))
 
 
 def envelope_pages(values):

@@ -140,28 +140,32 @@ class Renderer:
             self._page_css[key] = self._css(string=page_css(page_size, paper, hand))
         return self._page_css[key]
 
-    def stylesheets_for(self, page_size, paper, hand):
-        """Return every stylesheet one letter is rendered with."""
-        return self.stylesheets + [self.page_stylesheet(page_size, paper, hand)]
+    def stylesheets_for(self, page_size, paper, hand, letter_css=""):
+        """Return every stylesheet one letter is rendered with; letter_css is its own (realism.py)."""
+        own = [self._css(string=letter_css)] if letter_css else []
+        return self.stylesheets + [self.page_stylesheet(page_size, paper, hand)] + own
 
     def _document(self, html, stylesheets, **options):
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=stylesheets, font_config=self.font_config, **options)
 
     def render(self, html, page_size, paper, hand, max_pages=None, seconds=None,
-               archival=False, extra_pages=0):
+               archival=False, extra_pages=0, letter_css=""):
         """Return the PDF of an HTML letter, refusing one longer than max_pages or slower than seconds.
 
         extra_pages are pages after the letter that do not count towards max_pages (an
         envelope); an archival PDF is PDF/A-3b and tagged, so screen readers can read it.
+        letter_css is built from registry keys and numbers only, never from what a person typed.
+        The HTML's <meta name=...> go into the PDF's metadata (see provenance.py).
         """
-        stylesheets = self.stylesheets_for(page_size, paper, hand)
+        stylesheets = self.stylesheets_for(page_size, paper, hand, letter_css)
         with self._lock, time_limit(seconds):
             document = self._document(html, stylesheets, cache=self.images)
             letter_pages = len(document.pages) - extra_pages
             if max_pages and letter_pages > max_pages:
                 raise LetterTooLong(letter_pages, max_pages)
-            pdf = document.write_pdf(pdf_identifier=b"letterhouse", **(ARCHIVAL_PDF if archival else {}))
+            pdf = document.write_pdf(pdf_identifier=b"letterhouse", custom_metadata=True,
+                                     **(ARCHIVAL_PDF if archival else {}))
         return RenderedPdf(pdf, len(document.pages))
 
     def plain_pdf(self, html, stylesheets):
