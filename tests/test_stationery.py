@@ -82,12 +82,24 @@ def test_a_letter_is_written_in_each_hand(app, hand):
 
 # Inks
 
-def ink_of(image):
-    """Return the key of the ink nearest the colour of the darkest strokes on a page."""
+def ink_of(image, paper=(255, 255, 253)):
+    """Return the key of the ink whose colour, laid thick or thin on the paper, the strokes show.
+
+    Ink may be translucent (pen pressure), so each ink is a line of colours from the ink
+    itself to the paper; the strokes' core colour is matched to the nearest line.
+    """
     dark = sorted((p for p in pixels(image) if sum(p) < 400), key=sum)
     core = dark[:max(1, len(dark) // 4)]  # the middle of the strokes, not their antialiased edges
     mean = [statistics.mean(p[i] for p in core) for i in range(3)]
-    return min(INKS, key=lambda key: sum((a - b) ** 2 for a, b in zip(mean, rgb(INKS[key].color))))
+    return min(INKS, key=lambda key: distance_to_segment(mean, rgb(INKS[key].color), paper))
+
+
+def distance_to_segment(point, start, end):
+    """Return the distance from a colour to the nearest colour between start and end."""
+    span = [b - a for a, b in zip(start, end)]
+    t = sum((p - a) * d for p, a, d in zip(point, start, span)) / sum(d * d for d in span)
+    nearest = [a + max(0.0, min(1.0, t)) * d for a, d in zip(start, span)]
+    return sum((p - n) ** 2 for p, n in zip(point, nearest)) ** 0.5
 
 
 def rgb(css_color):
