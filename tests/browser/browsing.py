@@ -42,7 +42,7 @@ def wait_for_images(page, selector="img"):
 
 
 def screenshot(page, name):
-    """Write a full-page screenshot to docs/screenshots/<name>-<width>.png, with every image loaded.
+    """Write what a person first sees of a page to docs/screenshots/<name>-<width>.png, images loaded.
 
     The file is replaced only when the page looks different (more than a few pixels: today's date
     in a thumbnail is not a change), so running the tests does not leave the tree dirty.
@@ -50,7 +50,8 @@ def screenshot(page, name):
     wait_for_images(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png"
-    png = page.screenshot(full_page=True, animations="disabled", caret="hide")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    png = page.screenshot(animations="disabled", caret="hide")
     if not path.exists() or looks_different(path.read_bytes(), png):
         path.write_bytes(png)
 

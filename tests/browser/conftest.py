@@ -11,7 +11,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from letterhouse import create_app
 
-from browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PROJECT, TIMEOUT_MS, expect
+from .browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PROJECT, TIMEOUT_MS, expect
 
 def in_ci():
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from browsing import DESKTOP, PHONE, serious_accessibility_violations, wait_for_images
+from .browsing import DESKTOP, PHONE, serious_accessibility_violations, wait_for_images
 
 BROKEN = "---\ntitle: Oops\nfields:\n  - name: x\n    type: nope\n---\n{{ x }}\n"
 

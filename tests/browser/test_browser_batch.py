@@ -3,7 +3,7 @@
 import csv
 import zipfile
 
-from browsing import expect, pdf_text
+from .browsing import expect, pdf_text
 
 ROWS = [
     {"sender_name": "Ana Sousa", "recipient_name": "Ben Hall", "what": "the blue teapot"},

@@ -1,6 +1,6 @@
 """In a real browser: a letter half-written is never lost, and leaving it asks first."""
 
-from browsing import expect, focused, wait_for_new_preview
+from .browsing import expect, focused, wait_for_new_preview
 
 DRAFT_KEY = "letterhouse:draft:anniversary"
 

@@ -1,6 +1,6 @@
 """In a real browser: the gallery's shelves, its search box, and a picture of every letter."""
 
-from browsing import expect, wait_for_images
+from .browsing import expect, wait_for_images
 
 POSTCARD = "---\ntitle: A postcard\noccasion: holiday\ndescription: Wish you were here.\n---\nWish you were here.\n"
 

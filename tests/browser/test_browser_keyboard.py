@@ -1,6 +1,6 @@
 """In a real browser, with the keyboard alone: from the gallery to a downloaded letter, every step visibly focused."""
 
-from browsing import focused, pdf_fonts, pdf_of, pdf_text
+from .browsing import focused, pdf_fonts, pdf_of, pdf_text
 
 # True when the focused element (or what draws its focus: a card's cover, a picker's card) shows a ring.
 # A date field's last stop is its calendar button, inside the field's shadow DOM where a page's script

@@ -1,6 +1,6 @@
 """In a real browser: pick a letter, fill it in, watch it change, edit it, download it; make mistakes and mend them."""
 
-from browsing import expect, focused, live_page_sources, pdf_fonts, pdf_of, pdf_text, wait_for_new_preview
+from .browsing import expect, focused, live_page_sources, pdf_fonts, pdf_of, pdf_text, wait_for_new_preview
 
 TYPED = {
     "Your name": "Sam Okafor",

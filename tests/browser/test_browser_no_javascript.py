@@ -1,6 +1,6 @@
 """In a browser with JavaScript switched off, every page still does its job: the preview comes on submit."""
 
-from browsing import expect, pdf_of, pdf_text
+from .browsing import expect, pdf_of, pdf_text
 
 
 def test_a_letter_is_checked_written_and_downloaded_without_javascript(new_page, site):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from browsing import expect, wait_for_images
+from .browsing import expect, wait_for_images
 from letterhouse.handwriting import HANDS, INKS, PAPERS
 
 

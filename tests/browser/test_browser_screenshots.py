@@ -2,7 +2,7 @@
 
 import pytest
 
-from browsing import DESKTOP, PHONE, screenshot, wait_for_new_preview
+from .browsing import DESKTOP, PHONE, screenshot, wait_for_new_preview
 
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 
