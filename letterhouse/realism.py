@@ -1,4 +1,4 @@
-"""Realism: how a letter's lines live (slope, drift, spacing, pen pressure), as a few seeded CSS rules.
+"""Realism: how a letter's lines live (slope, drift, size, pen pressure), as a few seeded CSS rules.
 
 The letters themselves vary in the baked fonts (tools/bake_hands.py): each repeated letter takes
 another shape and each word sits a little higher or lower. What varies here is what a hand does
@@ -21,7 +21,6 @@ class Realism:
     varied_letters: bool  # each repeated letter in another shape (the baked font's calt)
     slope_deg: float  # a paragraph's lines tilt up to this either way
     drift_mm: float  # a paragraph's left edge moves up to this either way
-    spacing_em: float  # word spacing, up to this either way
     size: float  # a paragraph's size, up to this share either way
     pressure: tuple  # ink alpha, least and most: how hard the pen presses
     tiring: float = 0.0  # a tiring hand: each paragraph adds this share of the above, and drifts right
@@ -29,10 +28,10 @@ class Realism:
 
 
 REALISM = {
-    "neat": Realism("Neat: careful and even", False, 0.05, 0.3, 0.0, 0.0, (0.96, 1.0), signature_looseness=0.3),
-    "natural": Realism("Natural", True, 0.35, 1.2, 0.035, 0.015, (0.82, 0.96)),
-    "hurried": Realism("Hurried: quick, and tiring as it goes", True, 0.55, 1.8, 0.05, 0.022, (0.76, 0.94),
-                       tiring=0.2, signature_looseness=1.5),
+    "neat": Realism("Neat: careful and even", False, 0.0, 0.3, 0.0, (0.96, 1.0), signature_looseness=0.3),
+    "natural": Realism("Natural", True, 0.5, 1.2, 0.015, (0.82, 0.96)),
+    "hurried": Realism("Hurried: quick, and tiring as it goes", True, 0.9, 1.8, 0.022, (0.76, 0.94),
+                       tiring=0.12, signature_looseness=1.5),
 }
 DEFAULT_REALISM = "natural"
 SAME_HAND = "same"  # the signature_hand value that signs in the letter's own hand
@@ -41,8 +40,10 @@ SAME_HAND = "same"  # the signature_hand value that signs in the letter's own ha
 # with calt off and ss20 on, a varied font writes exactly as the face itself.
 UNVARIED_FEATURES = '"calt" 0, "ss20" 1'
 RULED_SLOPE = 0.2  # on ruled paper a hand follows the rules: its lines tilt a fifth as much
-PARAGRAPHS_STYLED = 40  # paragraphs past this one all take its look
-MOST_TIRED = 8  # a hand tires for this many paragraphs, then writes on as it has become
+# WeasyPrint takes about 0.25 ms to read each rule, so a letter gets a few: one look for each
+# of its first paragraphs, then two looks that alternate for the rest.
+OWN_LOOKS = 6
+LATER_LOOKS = 2
 
 
 def letter_css(values, seed):
@@ -74,20 +75,23 @@ def unvaried_rules():
 
 
 def paragraph_rules(realism, rng, ruled, ink):
-    """Return one rule per body paragraph: its tilt, left edge, word spacing, size and ink."""
+    """Return one rule per body paragraph: its tilt, left edge, size and ink.
+
+    Not word-spacing: WeasyPrint then shapes each word on its own, which would stop the baked
+    font's cycle at every space. The baked spaces already differ in width.
+    """
     rules = []
-    for number in range(1, PARAGRAPHS_STYLED + 1):
-        tired = realism.tiring * min(number - 1, MOST_TIRED)
+    for number in range(1, OWN_LOOKS + LATER_LOOKS + 1):
+        tired = realism.tiring * (number - 1)  # a hand tires, then writes on as it has become
         spread = 1 + tired
-        slope = (rng.uniform(-1, 1) * realism.slope_deg * spread + tired * 0.6) * (RULED_SLOPE if ruled else 1)
-        drift = rng.uniform(-1, 1) * realism.drift_mm * spread + tired * 4
-        spacing = rng.uniform(-1, 1) * realism.spacing_em * spread + tired * 0.05
-        size = 1 + rng.uniform(-1, 1) * realism.size + tired * 0.02
-        alpha = rng.uniform(*realism.pressure) - tired * 0.04
-        selector = f".body > p:nth-child({number})" if number < PARAGRAPHS_STYLED else \
-            f".body > p:nth-child(n+{number})"
+        slope = rng.uniform(-1, 1) * realism.slope_deg * spread * (RULED_SLOPE if ruled else 1)
+        drift = rng.uniform(-1, 1) * realism.drift_mm * spread + tired * 6
+        size = 1 + (rng.uniform(-1, 1) * realism.size + tired * 0.03) * (0 if ruled else 1)  # rules set the size
+        alpha = rng.uniform(*realism.pressure) - tired * 0.06
+        selector = f".body > p:nth-child({number})" if number <= OWN_LOOKS else \
+            f".body > p:nth-child({LATER_LOOKS}n+{number})"
         rules.append(f"{selector} {{ transform: rotate({slope:.3f}deg); transform-origin: 0 50%; "
-                     f"margin-left: {drift:.2f}mm; word-spacing: {spacing:.3f}em; font-size: {size * 100:.2f}%;"
+                     f"margin-left: {drift:.2f}mm; font-size: {size * 100:.2f}%;"
                      f"{ink_rule(ink, alpha)} }}\n")
     return rules
 
