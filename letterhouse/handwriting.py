@@ -80,6 +80,10 @@ HANDS = {
                         "great-vibes/great-vibes-regular.ttf", 21, 10),
 }
 
+# Hands whose letters join their neighbours: their baked variants turn and shift less
+# (tools/bake_hands.py), and a signature in them is not spaced out, which would break the joins.
+JOINED_HANDS = frozenset({"homemade-apple", "nothing-you-could-do", "dancing-script", "marck-script", "great-vibes"})
+
 INKS = {
     "midnight": Ink("Midnight blue", "rgb(27 39 94)"),
     "royal-blue": Ink("Royal blue", "rgb(34 64 150)"),

@@ -12,7 +12,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from .handwriting import HANDS, INKS, PAPERS, all_faces, signature_css, written_font_file
+from .handwriting import HANDS, INKS, JOINED_HANDS, PAPERS, all_faces, signature_css, written_font_file
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,11 @@ def letter_css(values, seed):
     rng = seeded_random(seed)
     rules = [] if realism.varied_letters else unvaried_rules()
     rules += paragraph_rules(realism, rng, PAPERS[values["paper"]].ruled, ink_rgb(values["ink"]))
-    rules += [small_tilts(realism, rng, PAPERS[values["paper"]].ruled), signature_rule(realism, rng)]
     signer = values.get("signature_hand")
-    if signer and signer in HANDS and signer != values["hand"]:
+    signer = signer if signer in HANDS else values["hand"]
+    rules += [small_tilts(realism, rng, PAPERS[values["paper"]].ruled),
+              signature_rule(realism, rng, joined=signer in JOINED_HANDS)]
+    if signer != values["hand"]:
         rules.append(signature_css(values["hand"], signer))
     return "".join(rules)
 
@@ -103,15 +105,21 @@ def small_tilts(realism, rng, ruled):
             f".closing {{ transform: rotate({tilts[1]:.3f}deg); transform-origin: 0 50%; }}\n")
 
 
-def signature_rule(realism, rng):
-    """Return the signature's flourish: larger than the body already, and looser by the seed."""
+def signature_rule(realism, rng, joined):
+    """Return the signature's flourish: larger than the body already, and looser by the seed.
+
+    Letters are spaced out, and names further apart; in a joined hand only the names, as spacing
+    its letters would break their joins.
+    """
     loose = realism.signature_looseness
     turn = -1.5 - rng.uniform(0.5, 2.5) * loose
     slant = -rng.uniform(2, 9) * loose
-    spacing = 0.015 + rng.uniform(0.01, 0.05) * loose
+    spacing = 0 if joined else 0.015 + rng.uniform(0.01, 0.05) * loose
+    gap = rng.uniform(0.1, 0.35) * loose
     indent = 0.6 + rng.uniform(0, 1.6)
     return (f".valediction .signature {{ margin-left: {indent:.2f}em; letter-spacing: {spacing:.3f}em; "
-            f"transform: rotate({turn:.2f}deg) skewX({slant:.2f}deg); transform-origin: 0 80%; }}\n")
+            f"word-spacing: {gap:.2f}em; transform: rotate({turn:.2f}deg) skewX({slant:.2f}deg); "
+            "transform-origin: 0 80%; }\n")
 
 
 RGB = re.compile(r"rgb\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)\s*\)")

@@ -53,6 +53,9 @@ from bake_layout import (STATES, add_cycle, alias_positioning, contextual_rules,
                          varied_lang_systems)
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from letterhouse.handwriting import HANDS, JOINED_HANDS  # noqa: E402 -- the registry, from the checkout
+
 FONTS = ROOT / "static" / "fonts"
 BAKE_VERSION = 2  # bump when the recipe changes, so --check sees every file as stale
 
@@ -84,7 +87,7 @@ PRINT = Profile(turn_deg=(1.0, 3.2), scale=0.06, slant=0.07, jitter=0.024,
 # Joined hands: letters meet their neighbours at the advance edges, so they turn and shift less.
 JOINED = Profile(turn_deg=(0.3, 1.0), scale=0.025, slant=0.03, jitter=0.0,
                  wave=(0.0, 0.03, 0.01, -0.026), word_scale=(1.0, 1.015, 0.995, 0.98), space=(1.0, 1.3))
-JOINED_FACES = {"dancing-script", "homemade-apple", "marck-script", "great-vibes", "nothing-you-could-do"}
+JOINED_FACES = {Path(HANDS[key].font_file).parent.name for key in JOINED_HANDS}
 
 
 def varied_path(source):
@@ -333,9 +336,6 @@ def bake(source):
 
 def registry_sources():
     """Return the source font of every face the hand registry uses."""
-    sys.path.insert(0, str(ROOT))
-    from letterhouse.handwriting import HANDS
-
     return sorted({FONTS / hand.font_file for hand in HANDS.values()})
 
 
