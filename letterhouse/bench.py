@@ -16,7 +16,7 @@ from pathlib import Path
 from .compose import compose_letter_html
 from .letters import validate_mapping, write_letter_pdf
 from .render import get_renderer, harfbuzz_subsetter_available
-from .server import example_data
+from .catalog import example_values
 
 BENCH_SLUG = "thank-you"  # a one-page letter
 
@@ -32,7 +32,7 @@ def machine_facts():
 def bench_letter(catalog, slug=BENCH_SLUG, **overrides):
     """Return the example Letter of a template, with some values changed."""
     template = catalog.get(slug)
-    letter, errors = validate_mapping(template, {**example_data(template), **overrides})
+    letter, errors = validate_mapping(template, {**example_values(template), **overrides})
     if letter is None:
         raise RuntimeError(f"the example of {slug} does not validate: {errors}")
     return letter
@@ -45,7 +45,7 @@ def median_ms(samples):
 def warm_letter(catalog, rounds):
     """Time a warm one-page letter through Letterhouse and the same page through plain WeasyPrint."""
     template = catalog.get(BENCH_SLUG)
-    data = example_data(template)
+    data = example_values(template)
     renderer = get_renderer()
     letter, _ = validate_mapping(template, data)
     html = compose_letter_html(letter)
@@ -92,7 +92,7 @@ def batch_throughput(catalog, letters, jobs_list):
     from .rows import read_rows
 
     template = catalog.get(BENCH_SLUG)
-    rows = [{**example_data(template), "recipient_name": f"Guest {i}"} for i in range(letters)]
+    rows = [{**example_values(template), "recipient_name": f"Guest {i}"} for i in range(letters)]
     check = check_rows(template, read_rows(json.dumps(rows).encode(), "json"))
     results = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -203,7 +203,7 @@ def example_data_for_web():
     from . import create_app
 
     app = create_app({"SECRET_KEY": "bench"})
-    return example_data(app.extensions["letterhouse.catalog"].get(BENCH_SLUG))
+    return example_values(app.extensions["letterhouse.catalog"].get(BENCH_SLUG))
 
 
 def wait_until_up(url, timeout=60):

@@ -1,6 +1,7 @@
 """Find letter template files, parse them into LetterTemplates, and notice when they change."""
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -56,6 +57,21 @@ class BrokenTemplate:
     path: Path
     problems: list
     title: str = ""
+
+
+def example_path(template_path):
+    """Return where a template's example data lives: examples/<slug>.json beside the template."""
+    template_path = Path(template_path)
+    return template_path.parent / "examples" / f"{template_path.stem}.json"
+
+
+def example_values(template):
+    """Return a template's example data as a dict, or None when it has no readable example."""
+    try:
+        data = json.loads(example_path(template.path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def load_template(path, limits):

@@ -5,6 +5,7 @@ import json
 import threading
 from dataclasses import dataclass
 
+from .catalog import example_path
 from .letters import validate_mapping, write_letter_pdf
 from .preview import pdf_page_images
 from .problems import LetterRefused
@@ -66,15 +67,10 @@ def shelves(templates):
     return [Shelf(o, occasion_heading(o), tuple(found[o])) for o in order]
 
 
-def example_path(template):
-    """Return where a template's example data lives: examples/<slug>.json beside the template."""
-    return template.path.parent / "examples" / f"{template.slug}.json"
-
-
 def example_data(template):
     """Return (the example file's bytes, its data), or (None, None) when there is no usable file."""
     try:
-        raw = example_path(template).read_bytes()
+        raw = example_path(template.path).read_bytes()
         data = json.loads(raw)
     except (OSError, ValueError):
         return None, None

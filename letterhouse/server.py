@@ -1,35 +1,22 @@
 """The production server: gunicorn running the app, each worker warmed before its first request."""
 
-import json
-import logging
 import os
 
 from gunicorn.app.base import BaseApplication
 
-LOGGER = logging.getLogger(__name__)
 
 
 def warm_up(app):
     """Load fonts and stylesheets and render one letter, so no visitor pays for a cold start."""
-    from .catalog import LetterTemplate
-    from .letters import validate_mapping, write_letter_pdf
+    from .gallery import example_letter
+    from .letters import write_letter_pdf
 
     with app.app_context():
         for template in app.extensions["letterhouse.catalog"].templates():
-            example = example_data(template)
-            letter, errors = validate_mapping(template, example) if example else (None, {})
-            if letter is not None and isinstance(template, LetterTemplate):
+            letter = example_letter(template)
+            if letter is not None:
                 write_letter_pdf(letter)
                 return
-
-
-def example_data(template):
-    """Return a template's example data from examples/<slug>.json beside it, or None."""
-    path = template.path.parent / "examples" / f"{template.slug}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 class LetterhouseServer(BaseApplication):

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import load_template
+from .catalog import example_path, load_template
 from .compose import render_body
 from .letters import validate_mapping, write_letter_pdf
 from .problems import LetterBodyFailed, LetterRefused, Problem, TemplateError
@@ -51,12 +51,6 @@ def check_file(path, limits, max_pages=None):
         return FileCheck(path, [Problem(str(path), 1, f"cannot read: {error}")])
     example = check_example(template, max_pages)
     return FileCheck(path, [*template.warnings, *example.problems], example.pdf)
-
-
-def example_path(template_path):
-    """Return where a template's example data lives: examples/<slug>.json beside the template."""
-    template_path = Path(template_path)
-    return template_path.parent / "examples" / f"{template_path.stem}.json"
 
 
 def check_example(template, max_pages=None):

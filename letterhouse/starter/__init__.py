@@ -4,7 +4,7 @@ from pathlib import Path
 from string import Template
 
 from ..catalog import SLUG
-from ..template_report import example_path
+from ..catalog import example_path
 
 STARTER = Path(__file__).parent
 
