@@ -1,6 +1,7 @@
 """The JSON API at /api/v1: templates, one letter as a PDF, and batches; every error answered as JSON."""
 
 import hmac
+import json
 
 from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
@@ -9,6 +10,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from .api_schema import openapi_document, template_schema
 from .batch import BOOLEAN_WORDS, check_rows, letter_from_object
 from .catalog import BrokenTemplate
+from .coverage import coverage_notes
 from .letters import letter_filename, write_letter_pdf
 from .problems import LetterRefused
 from .rows import RowsError, TooManyRows, read_rows
@@ -132,6 +134,9 @@ def letter(slug):
     response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
     response.headers["Letterhouse-Seed"] = str(letter.seed)
     response.headers["Letterhouse-Pages"] = str(rendered.page_count)
+    notes = [note.as_dict() for note in coverage_notes(letter)]
+    if notes:  # characters no bundled hand can write, by field (JSON, ASCII-escaped for a header)
+        response.headers["Letterhouse-Notes"] = json.dumps(notes)
     return response
 
 

@@ -30,6 +30,9 @@ def print_report(figures):
     readings = ", ".join(f"{mb} MB after {count}" for count, mb in memory["rss_mb"].items())
     click.echo(f"5. Memory over {memory['renders']} renders in one process: {readings} "
                f"(growth after the first 100: {memory['growth_mb_after_100']} MB)")
+    realism = figures["realism"]
+    click.echo(f"6. Handwriting: a 'natural' letter {realism['natural_ms']} ms vs 'neat' without variants "
+               f"{realism['neat_ms']} ms -> {realism['ratio']}x (target <= 1.5: {verdict(realism['ratio'] <= 1.5)})")
 
 
 def print_batch(batch):

@@ -67,6 +67,7 @@ def bench_command(rounds, letters, clients, requests_per_client, soak, json_path
     """
     from . import bench
     from .bench_report import print_report
+    from .realism_cost import realism_cost
 
     catalog = current_app.extensions["letterhouse.catalog"]
     figures = {"machine": bench.machine_facts()}
@@ -75,6 +76,7 @@ def bench_command(rounds, letters, clients, requests_per_client, soak, json_path
     figures["batch"] = bench.batch_throughput(catalog, letters, (1, 2))
     figures["web"] = bench.web_load(clients, requests_per_client, workers=2)
     figures["memory"] = bench.memory_soak(catalog, soak)
+    figures["realism"] = realism_cost(catalog, rounds=rounds)
     print_report(figures)
     if json_path:
         Path(json_path).write_text(json.dumps(figures, indent=2))

@@ -105,6 +105,15 @@ def test_a_json_object_becomes_a_pdf_letter(api):
     assert "Dear Chris," in text and "14 February 2026" in text and "outside Lyon" in text
 
 
+def test_characters_no_hand_can_write_are_named_by_field(api):
+    response = api.post("/api/v1/letters/anniversary", json={**CHRIS, "memory": "the picnic 🧺 by the lake"})
+    assert response.status_code == 200
+    notes = json.loads(response.headers["Letterhouse-Notes"])
+    assert [note["field"] for note in notes] == ["memory"]
+    assert "🧺" in notes[0]["characters"]
+    assert "Letterhouse-Notes" not in api.post("/api/v1/letters/anniversary", json=CHRIS).headers
+
+
 def test_the_seed_a_letter_was_written_with_writes_it_again_word_for_word(api):
     first = api.post("/api/v1/letters/anniversary", json=CHRIS)
     again = api.post("/api/v1/letters/anniversary", json={**CHRIS, "seed": int(first.headers["Letterhouse-Seed"])})

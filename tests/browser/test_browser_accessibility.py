@@ -51,10 +51,7 @@ PAGES = {
 
 
 # Known and reported, in a page this suite does not own: strict, so it fails loudly once mended.
-KNOWN = {
-    ("many-letters", "phone"): "batch.html: the columns table scrolls sideways on a phone, but its "
-                               ".table-scroll box cannot take keyboard focus (needs tabindex=0 and a name)",
-}
+KNOWN = {}
 
 
 def cases():
