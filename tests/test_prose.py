@@ -38,3 +38,15 @@ def test_filters_write_names_and_dates_as_a_person_would():
 
 def test_a_line_holding_only_a_comment_vanishes_too():
     assert render("First.\n{# a note to myself #}\nSecond.\n") == "First.\nSecond."
+
+
+def test_lines_broken_by_hand_are_set_as_verse_without_a_first_line_indent(app, templates_dir):
+    from letterhouse.compose import compose_letter_html
+    from letterhouse.letters import validate_mapping
+
+    (templates_dir / "poem.jinja").write_text("---\ntitle: Poem\n---\nA prose paragraph.\n\nRoses are red,\nviolets are blue.\n")
+    with app.app_context():
+        template = app.extensions["letterhouse.catalog"].get("poem")
+        html = compose_letter_html(validate_mapping(template, {"sender_name": "A", "recipient_name": "B"})[0])
+    assert '<p class="verse">Roses are red,<br>' in html.replace("\n", "")
+    assert "<p>A prose paragraph.</p>" in html
