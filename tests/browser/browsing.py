@@ -4,6 +4,8 @@ import io
 import os
 from pathlib import Path
 
+from conftest import pdf_fonts, pdf_text  # noqa: F401 -- the suite's PDF readers, for the browser stories
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the `browser` fixture then skips every test and says why
@@ -80,22 +82,6 @@ def focused(page):
         return {tag: el.tagName.toLowerCase(), id: el.id, name: el.name || '', type: el.type || '',
                 text: (el.innerText || el.value || '').trim().slice(0, 80), value: el.value || ''};
     }""")
-
-
-def pdf_text(pdf):
-    """Return all the text of a PDF, pages joined, whitespace folded."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-def pdf_fonts(pdf):
-    """Return the base names of the fonts drawn in a PDF, subset prefixes removed."""
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        return {char["fontname"].split("+", 1)[-1] for page in document.pages for char in page.chars}
 
 
 def live_page_sources(page):
