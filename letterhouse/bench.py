@@ -105,7 +105,8 @@ def batch_throughput(catalog, letters, jobs_list):
             with peak:
                 result = write_batch(check, Path(folder) / f"out-{jobs}.zip", jobs=jobs)
             results[f"{jobs}_workers"] = {"letters_per_s": round(result.rate, 1), "seconds": round(result.seconds, 2),
-                                          "peak_rss_mb": peak.megabytes}
+                                          "peak_rss_mb": peak.megabytes,
+                                          "largest_worker_mb": round(peak.peak_child / 2**20, 1)}
     first, last = results[f"{jobs_list[0]}_workers"], results[f"{jobs_list[-1]}_workers"]
     results["speed_up"] = round(last["letters_per_s"] / first["letters_per_s"], 2)
     return results
@@ -116,23 +117,30 @@ class PeakMemory:
 
     def __init__(self, root_pid=None, interval=0.05):
         self.root_pid, self.interval, self.peak = root_pid or os.getpid(), interval, 0
+        self.peak_child = 0  # the largest single child process seen: a batch or gunicorn worker
         self._stop = threading.Event()
 
-    def sample(self):
+    def sizes(self):
+        """Return the resident sizes of the root process and of each of its children."""
         import psutil
 
         try:
             root = psutil.Process(self.root_pid)
             processes = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
-            return 0
-        total = 0
+            return 0, []
+        sizes = []
         for process in processes:
             try:
-                total += process.memory_info().rss
+                sizes.append(process.memory_info().rss)
             except psutil.Error:
-                pass
-        return total
+                sizes.append(0)
+        return sizes[0], sizes[1:]
+
+    def sample(self):
+        root, children = self.sizes()
+        self.peak_child = max([self.peak_child, *children])
+        return root + sum(children)
 
     def _run(self):
         while not self._stop.is_set():

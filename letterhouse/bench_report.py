@@ -37,8 +37,9 @@ def print_report(figures):
 
 def print_batch(batch):
     one, two = batch["1_workers"], batch["2_workers"]
-    per_worker = two["peak_rss_mb"] / 2
+    worker = max(one["largest_worker_mb"], two["largest_worker_mb"])
     click.echo(f"3. Batch: 1 worker {one['letters_per_s']} letters/s, 2 workers {two['letters_per_s']} letters/s "
                f"-> {batch['speed_up']}x (target >= {TARGETS['speed_up']}: "
                f"{verdict(batch['speed_up'] >= TARGETS['speed_up'])}); peak RSS {one['peak_rss_mb']} MB / "
-               f"{two['peak_rss_mb']} MB (all processes)")
+               f"{two['peak_rss_mb']} MB (all processes); largest worker {worker} MB "
+               f"(target < {TARGETS['worker_mb']}: {verdict(worker < TARGETS['worker_mb'])})")
