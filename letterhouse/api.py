@@ -11,6 +11,7 @@ from .api_schema import openapi_document, template_schema
 from .batch import BOOLEAN_WORDS, check_rows, letter_from_object
 from .catalog import BrokenTemplate
 from .coverage import coverage_notes
+from .jobs import TooManyBatches
 from .letters import letter_filename, write_letter_pdf
 from .problems import LetterRefused
 from .rows import RowsError, TooManyRows, read_rows
@@ -170,8 +171,11 @@ def start_batch(slug):
         raise ApiError(422, "No row can become a letter.", row_errors=row_errors(check.problems))
     store = current_app.extensions["letterhouse.jobs"]
     job = store.create(slug, data, kind, check)
-    store.start(job, template, jobs=current_app.config["BATCH_JOBS"] or None,
-                max_pages=current_app.config["MAX_PAGES"], **options)
+    try:
+        store.start(job, template, jobs=current_app.config["BATCH_JOBS"] or None,
+                    max_pages=current_app.config["MAX_PAGES"], **options)
+    except TooManyBatches as error:
+        raise ApiError(429, str(error)) from None
     response = jsonify(batch_status(store.get(job.id)))
     response.status_code = 202
     response.headers["Location"] = url_for("api.batch", job_id=job.id)

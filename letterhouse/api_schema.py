@@ -229,6 +229,7 @@ PATHS = {
             "400": error_reply("The rows cannot be read, or a query parameter is wrong."),
             "404": error_reply("No such template, or one that cannot be used."),
             "413": error_reply("More than BATCH_MAX_ROWS rows, or larger than BATCH_MAX_CONTENT_LENGTH."),
+            "429": error_reply("This client already has BATCH_JOBS_PER_CLIENT batches queued or running."),
             "415": error_reply("The body is neither application/json nor text/csv."),
             "422": error_reply("Rows that cannot become letters (and skip_invalid was not set).", "RowErrors"),
             **SECURED,

@@ -8,6 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .batch import check_rows, column_hint, header_csv, problems_csv
 from .extensions import csrf
+from .jobs import TooManyBatches
 from .rows import RowsError, TooManyRows, read_rows
 from .views import usable_template
 
@@ -113,10 +114,13 @@ def start(slug, job_id):
     output = request.form.get("output", "zip")
     if output not in OUTPUTS:
         return job_page(slug, job_id, problem="Choose a ZIP or one PDF.", status=400)
-    started = job_store().start(job, template, output=output, duplex=bool(request.form.get("duplex")),
-                                skip_invalid=bool(request.form.get("skip_invalid")),
-                                jobs=current_app.config["BATCH_JOBS"] or None,
-                                max_pages=current_app.config["MAX_PAGES"])
+    try:
+        started = job_store().start(job, template, output=output, duplex=bool(request.form.get("duplex")),
+                                    skip_invalid=bool(request.form.get("skip_invalid")),
+                                    jobs=current_app.config["BATCH_JOBS"] or None,
+                                    max_pages=current_app.config["MAX_PAGES"])
+    except TooManyBatches as error:
+        return job_page(slug, job_id, problem=str(error), status=429)
     if not started and job.state == "checked":
         return job_page(slug, job_id, problem="These rows have problems: mend them and upload the file again, "
                                               "or choose to leave those rows out.", status=409)

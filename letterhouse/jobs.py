@@ -1,6 +1,7 @@
 """Background batch jobs for the site and the API: kept in the instance folder, with progress, removed when old."""
 
 import dataclasses
+import hashlib
 import json
 import logging
 import os
@@ -12,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from .batch import RowProblem, check_rows, numbered_filename, write_batch
 from .rows import RowsError, read_rows
@@ -48,6 +49,7 @@ class Job:
     pages: int = 0
     message: str = ""
     owner: str = ""  # "pid:token" of the process running it
+    client: str = ""  # who started it (a hash of their address or API token), for the per-client limit
     created: float = 0.0
     finished: float = 0.0
 
@@ -63,6 +65,21 @@ class Job:
     def result_name(self):
         """Return the name a person's download gets, like 'anniversary-letters.zip'."""
         return f"{self.slug}-letters.{self.output}"
+
+
+class TooManyBatches(Exception):
+    """A client asked for another batch while its share is still being made."""
+
+    def __init__(self, limit):
+        super().__init__(f"You already have {limit} batch{'es' if limit != 1 else ''} being written; "
+                         "start this one when one of them has finished.")
+
+
+def requesting_client():
+    """Return a stable, anonymous name for who is asking: their API token, else their address."""
+    authorization = request.headers.get("Authorization", "") if has_request_context() else ""
+    who = authorization or (request.remote_addr if has_request_context() else "") or "local"
+    return hashlib.sha256(who.encode()).hexdigest()[:16]
 
 
 class JobStore:
@@ -133,10 +150,23 @@ class JobStore:
 
     # running
 
+    def unfinished_for(self, client):
+        """Return how many of a client's batches are queued or running."""
+        folders = self.root.iterdir() if self.root.is_dir() else ()
+        jobs = (self.get(folder.name) for folder in folders)
+        return sum(1 for job in jobs if job and job.client == client and job.state in UNFINISHED)
+
     def start(self, job, template, output="zip", duplex=False, skip_invalid=False, jobs=None, max_pages=None):
-        """Queue a checked job to be rendered in the background; return False if it cannot start."""
+        """Queue a checked job to be rendered in the background; return False if it cannot start.
+
+        :raise TooManyBatches: when this client already has its share of batches under way.
+        """
         if job.state != "checked" or (job.problems and not skip_invalid) or not job.valid:
             return False
+        client, limit = requesting_client(), current_app.config["BATCH_JOBS_PER_CLIENT"]
+        if limit and self.unfinished_for(client) >= limit:
+            raise TooManyBatches(limit)
+        job.client = client
         if not self.claim(job):
             return False
         job.state, job.output, job.duplex = "queued", output, bool(duplex)

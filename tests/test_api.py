@@ -221,6 +221,21 @@ def test_a_json_array_becomes_a_zip_of_letters_in_the_background(api):
     assert "Dear Zoë," in pdf_text(archive.read("0002-anniversary-to-zoe.pdf"))
 
 
+def test_a_client_may_have_only_so_many_batches_under_way(api, app):
+    app.config["BATCH_JOBS_PER_CLIENT"] = 1
+    rows = [{**CHRIS, "recipient_name": f"Guest {i}"} for i in range(20)]
+    first = api.post("/api/v1/batches/anniversary", json=rows)
+    assert first.status_code == 202
+    second = api.post("/api/v1/batches/anniversary", json=rows[:1])
+    assert second.status_code == 429
+    assert "already have 1 batch being written" in second.get_json()["message"]
+    api.finished(first.get_json()["status_url"])
+    other_client = api.post("/api/v1/batches/anniversary", json=rows[:1], environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other_client.status_code == 202
+    api.finished(other_client.get_json()["status_url"])
+    assert api.post("/api/v1/batches/anniversary", json=rows[:1]).status_code == 202
+
+
 def test_a_csv_body_can_ask_for_one_pdf(api):
     csv_body = "\ufeffsender_name,recipient_name,years\r\nSam,Chris,12\r\nSam,Alex,3\r\n"
     started = api.post("/api/v1/batches/anniversary?output=pdf&duplex=true", data=csv_body.encode(),
