@@ -53,7 +53,7 @@ def unknown_field_errors(template, names):
 def unknown_field_message(name, known):
     """Return a message for a name that is not a field, suggesting the nearest one."""
     if not str(name).strip():
-        return "This column has no name in the header row, but has something written in it."
+        return "This value has no field name (an empty column heading, or an empty key), but has something in it."
     close = difflib.get_close_matches(str(name), known, n=1)
     hint = f" Did you mean “{close[0]}”?" if close else " Remove it, or rename it to one of the template's fields."
     return f"There is no field called “{name}”.{hint}"

@@ -2,12 +2,14 @@
 
 import io
 import logging
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import settings as hypothesis_settings
 from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
@@ -148,6 +150,13 @@ def render_logs(request):
         logger.removeHandler(handler)
     if not request.node.get_closest_marker("expect_render_warnings"):
         assert handler.messages == [], f"rendering logged warnings: {handler.messages}"
+
+
+# In CI the fuzz tests draw the same examples every run, so a red build can be replayed;
+# on a developer's machine they explore new ones each time.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_configure(config):

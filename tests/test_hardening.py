@@ -1,5 +1,6 @@
 """No input crashes the site: random form posts, hostile templates, and the headers every page carries."""
 
+import json
 import re
 
 import pytest
@@ -24,7 +25,7 @@ def fuzz_client(tmp_path_factory):
     return app.test_client()
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(post=form_posts)
 def test_random_form_posts_get_a_letter_or_errors_that_name_fields(fuzz_client, post):
     response = fuzz_client.post("/letters/anniversary", data=post)
@@ -36,7 +37,7 @@ def test_random_form_posts_get_a_letter_or_errors_that_name_fields(fuzz_client, 
         assert summary and all(summary), "every error in the summary links to its field"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(post=form_posts)
 def test_random_downloads_are_a_pdf_or_the_form_again(fuzz_client, post):
     response = fuzz_client.post("/letters/anniversary/letter.pdf", data=post)
@@ -102,3 +103,54 @@ def test_a_template_that_fails_while_writing_is_a_clear_4xx_not_a_500(client, te
     api = client.post("/api/v1/letters/divide", json={"sender_name": "Ana", "recipient_name": "Jo", "years": 0})
     assert api.status_code == 422
     assert "divide.jinja:9" in api.get_data(as_text=True)
+
+
+json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                                     any_text), lambda inner: st.lists(inner, max_size=3) |
+                           st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=5)
+json_bodies = st.one_of(st.dictionaries(st.sampled_from(FIELD_NAMES), json_values, max_size=len(FIELD_NAMES)),
+                        json_values)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=json_bodies)
+def test_random_api_json_gets_a_pdf_or_errors_that_name_fields(fuzz_client, body):
+    response = fuzz_client.post("/api/v1/letters/anniversary", data=json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 400, 422), response.status_code
+    if response.status_code == 200:
+        assert response.data.startswith(b"%PDF-")
+    else:
+        answer = response.get_json()
+        assert answer["message"]
+        if response.status_code == 422 and answer.get("errors"):
+            given = set(body) if isinstance(body, dict) else set()
+            assert set(answer["errors"]) <= set(FIELD_NAMES) | given, answer["errors"]
+
+
+csv_cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(header=st.lists(st.sampled_from(FIELD_NAMES), min_size=1, max_size=6, unique=True),
+       rows=st.lists(st.lists(csv_cells, min_size=0, max_size=7), min_size=1, max_size=4))
+def test_random_csv_rows_are_checked_row_by_row_without_a_crash(header, rows):
+    import csv
+    import io
+
+    from letterhouse.batch import check_rows
+    from letterhouse.rows import RowsError, read_rows
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, *rows])
+    app = create_app({"TESTING": True, "SECRET_KEY": "fuzz", "INSTANCE_PATH": "/tmp/letterhouse-fuzz"})
+    with app.app_context():
+        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        try:
+            check = check_rows(template, read_rows(buffer.getvalue().encode(), "csv"))
+        except RowsError as error:
+            assert str(error)
+            return
+    for problem in check.problems:
+        assert problem.row >= 1 and problem.message
+        assert str(problem).startswith(f"row {problem.row}")
+    assert len(check.letters) + len({p.row for p in check.problems}) >= 1 or check.total == 0
