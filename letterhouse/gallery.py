@@ -1,11 +1,10 @@
 """The gallery: templates grouped by occasion, found by a search, each shown by its example letter."""
 
 import hashlib
-import json
 import threading
 from dataclasses import dataclass
 
-from .catalog import example_path
+from .catalog import example_path, example_values
 from .letters import validate_mapping, write_letter_pdf
 from .preview import pdf_page_images
 from .problems import LetterRefused
@@ -67,19 +66,9 @@ def shelves(templates):
     return [Shelf(o, occasion_heading(o), tuple(found[o])) for o in order]
 
 
-def example_data(template):
-    """Return (the example file's bytes, its data), or (None, None) when there is no usable file."""
-    try:
-        raw = example_path(template.path).read_bytes()
-        data = json.loads(raw)
-    except (OSError, ValueError):
-        return None, None
-    return (raw, data) if isinstance(data, dict) else (None, None)
-
-
 def example_letter(template):
     """Return the Letter a template's example data makes, or None if it has none or it is invalid."""
-    raw, data = example_data(template)
+    data = example_values(template)
     if data is None:
         return None
     letter, errors = validate_mapping(template, data)
@@ -92,12 +81,27 @@ class Thumbnails:
     def __init__(self, width=THUMBNAIL_WIDTH):
         self.width = width
         self._cache = {}  # slug -> (version, png)
+        self._usable = {}  # slug -> (version, whether its example makes a letter)
         self._lock = threading.Lock()
 
     def version(self, template):
         """Return what a thumbnail depends on: the template file and its example file."""
-        raw, _ = example_data(template)
-        return template.digest, hashlib.sha256(raw).hexdigest() if raw is not None else None
+        try:
+            raw = example_path(template.path).read_bytes()
+        except OSError:
+            return template.digest, None
+        return template.digest, hashlib.sha256(raw).hexdigest()
+
+    def has_example(self, template):
+        """Return whether the template's example makes a letter, checking again only when a file changed."""
+        version = self.version(template)
+        known = self._usable.get(template.slug)
+        if known and known[0] == version:
+            return known[1]
+        usable = example_letter(template) is not None
+        with self._lock:
+            self._usable[template.slug] = (version, usable)
+        return usable
 
     def png(self, template, max_pages=None):
         """Return the thumbnail PNG of a template's example letter, or None if it has no example."""

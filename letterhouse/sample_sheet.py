@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 
-from .gallery import example_data
+from .catalog import example_values
 from .handwriting import HANDS, PAPERS
 from .letters import validate_mapping, write_letter_pdf
 from .preview import PDFIUM_LOCK
@@ -30,7 +30,7 @@ class SampleSheet:
 
 def sample_values(template, hand, paper, ink=None):
     """Return the template's example data (or a plain letter's) written in this hand on this paper."""
-    _, example = example_data(template)
+    example = example_values(template)
     values = dict(example or {"sender_name": "Sam Okafor", "recipient_name": "Chris Lindqvist"})
     values.update(hand=hand, paper=paper, date=SAMPLE_DATE.isoformat(), envelope="none")
     if ink:

@@ -5,18 +5,21 @@ import os
 from gunicorn.app.base import BaseApplication
 
 
-
 def warm_up(app):
-    """Load fonts and stylesheets and render one letter, so no visitor pays for a cold start."""
+    """Load fonts and stylesheets, render one letter and the picker samples: no visitor pays for a cold start."""
     from .gallery import example_letter
     from .letters import write_letter_pdf
+    from .samples import PICKERS, sample_png
 
     with app.app_context():
         for template in app.extensions["letterhouse.catalog"].templates():
             letter = example_letter(template)
             if letter is not None:
                 write_letter_pdf(letter)
-                return
+                break
+        for kind, registry in PICKERS.items():  # the form's picker samples, drawn once per process
+            for key in registry:
+                sample_png(kind, key)
 
 
 class LetterhouseServer(BaseApplication):

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from .catalog import BrokenTemplate
 from .coverage import coverage_notes
-from .gallery import Thumbnails, example_letter, matches, search_text, shelves
+from .gallery import Thumbnails, matches, search_text, shelves
 from .letters import letter_filename, letter_from_form, write_letter_pdf
 from .preview import data_uri, pdf_page_images
 from .problems import LetterRefused
@@ -54,7 +54,7 @@ def gallery():
     broken = [entry for entry in entries if isinstance(entry, BrokenTemplate)]
     return render_template("gallery.html", shelves=shelves(usable), broken=broken, query=query, total=len(usable),
                            matching={t.slug for t in usable if matches(t, query)},
-                           with_example={t.slug for t in usable if example_letter(t)}, search_text=search_text)
+                           with_example={t.slug for t in usable if THUMBNAILS.has_example(t)}, search_text=search_text)
 
 
 @bp.get("/letters/<slug>/thumbnail.png")
