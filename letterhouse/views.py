@@ -141,9 +141,7 @@ def show_form(template, form, status=200, problem=None):
 
 
 def batch_url(template):
-    """Return the link to the template's "Many letters" page, when the site has one."""
-    if "batch.many_letters" not in current_app.view_functions:
-        return None
+    """Return the link to the template's "Many letters" page."""
     return url_for("batch.many_letters", slug=template.slug)
 
 
