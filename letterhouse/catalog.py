@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from .template_checks import check_body, parse_front_matter
 from .templating import ENVIRONMENT
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_TEMPLATE_BYTES = 100_000  # the longest bundled template is under 10 kB
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,6 +36,7 @@ class LetterTemplate:
     digest: str  # sha256 of the file, so a letter can name the exact version it came from
     warnings: tuple = ()
     limits: dict = field(default_factory=dict)
+    name: str = ""  # how problems name the file: relative to its templates directory, never the server's path
 
     @property
     def all_fields(self):
@@ -74,16 +78,20 @@ def example_values(template):
     return data if isinstance(data, dict) else None
 
 
-def load_template(path, limits):
-    """Return the LetterTemplate in a file, or raise TemplateError listing every problem."""
+def load_template(path, limits, name=None):
+    """Return the LetterTemplate in a file, or raise TemplateError listing every problem.
+
+    Problems name the file as `name` (the path as given when there is none).
+    """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    meta, fields, body_text, body_line, problems = parse_front_matter(str(path), text)
+    name = name or str(path)
+    text = read_template_text(path, name)
+    meta, fields, body_text, body_line, problems = parse_front_matter(name, text)
     if not SLUG.match(path.stem):
-        problems.append(Problem(str(path), 1, "file name must be lowercase letters, digits and hyphens"))
+        problems.append(Problem(name, 1, "file name must be lowercase letters, digits and hyphens"))
     body = None
     if body_text is not None:
-        body, body_problems = compile_body(str(path), body_text, body_line, fields)
+        body, body_problems = compile_body(name, body_text, body_line, fields)
         problems += body_problems
     if any(p.is_error for p in problems):
         raise TemplateError(sorted(problems, key=lambda p: p.line))
@@ -91,8 +99,17 @@ def load_template(path, limits):
         slug=path.stem, path=path, title=str(meta.get("title") or path.stem.replace("-", " ").title()),
         description=str(meta.get("description") or ""), occasion=str(meta.get("occasion") or "other"),
         defaults=dict(meta.get("defaults") or {}), fields=tuple(fields), body=body,
-        digest=hashlib.sha256(text.encode()).hexdigest(), warnings=tuple(problems), limits=limits,
+        digest=hashlib.sha256(text.encode()).hexdigest(), warnings=tuple(problems), limits=limits, name=name,
     )
+
+
+def read_template_text(path, name):
+    """Return a template file's text, refusing one too large to be a letter before reading it."""
+    size = path.stat().st_size
+    if size > MAX_TEMPLATE_BYTES:
+        raise TemplateError([Problem(name, 1, f"the file is {size:,} bytes; a template may be at most "
+                                              f"{MAX_TEMPLATE_BYTES:,}")])
+    return path.read_text(encoding="utf-8")
 
 
 def compile_body(filename, body_text, body_line, fields):
@@ -105,6 +122,8 @@ def compile_body(filename, body_text, body_line, fields):
         return ENVIRONMENT.from_string(padded), problems
     except TemplateSyntaxError as error:  # also unknown filters and tests, found when compiling
         return None, [Problem(filename, error.lineno, f"template syntax error: {error.message}")]
+    except (RecursionError, ValueError, ArithmeticError) as error:  # nesting or a constant too deep or large
+        return None, [Problem(filename, body_line, f"the body cannot be compiled: {type(error).__name__}")]
 
 
 class Catalog:
@@ -134,7 +153,7 @@ class Catalog:
         try:
             stat = path.stat()
         except OSError as error:
-            return BrokenTemplate(path.stem, path, [Problem(str(path), 0, str(error))])
+            return BrokenTemplate(path.stem, path, [Problem(path.name, 0, f"cannot read: {error.strerror}")])
         version = (stat.st_mtime_ns, stat.st_size)
         cached = self._cache.get(path)
         if cached and cached[0] == version:
@@ -144,13 +163,21 @@ class Catalog:
         return entry
 
     def _load(self, path):
+        """Return one file's entry; whatever goes wrong reading it stays in that entry."""
         try:
-            return load_template(path, self.limits)
+            return load_template(path, self.limits, name=path.name)
         except TemplateError as error:
             return BrokenTemplate(path.stem, path, error.problems, title=path.stem)
         except (OSError, UnicodeDecodeError) as error:
-            return BrokenTemplate(path.stem, path, [Problem(str(path), 1, f"cannot read: {error}")],
-                                  title=path.stem)
+            reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or type(error).__name__
+            return self._broken(path, f"cannot read: {reason}")
+        except Exception:  # noqa: BLE001 -- one bad file must not take the gallery, API and health down
+            LOGGER.exception("Template %s could not be loaded", path)
+            return self._broken(path, "cannot be loaded: it trips a fault in Letterhouse (see the server log)")
+
+    @staticmethod
+    def _broken(path, message):
+        return BrokenTemplate(path.stem, path, [Problem(path.name, 1, message)], title=path.stem)
 
     def get(self, slug):
         """Return the template (or broken template) with this slug, or None."""

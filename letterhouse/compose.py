@@ -9,8 +9,9 @@ from markupsafe import Markup, escape
 from .coverage import is_japanese, written_runs
 from .handwriting import PAPERS, all_faces
 from .stationery import NO_ENVELOPE, monogram
-from .problems import LetterBodyFailed, Problem
+from .problems import LetterBodyFailed, LetterRefused, Problem
 from .provenance import provenance_meta
+from .template_limits import render_bounded
 from .templating import SEED_VARIABLE, first_name, long_date
 
 LAYOUT = Environment(
@@ -72,14 +73,18 @@ def render_body(letter):
     """Return the template body run over the letter's values, as plain text.
 
     :raise LetterBodyFailed: when the body's own code fails (a sandbox refusal, a division
-        by zero), pointing at the line of the template file where it did.
+        by zero, a limit of template_limits.py, the time limit), pointing at the line of the
+        template file where it did. The file is named as the catalog names it, never by its path.
     """
     context = dict(letter.values, **{SEED_VARIABLE: letter.seed})
+    template = letter.template
     try:
-        return letter.template.body.render(context)
+        return render_bounded(template.body, context)
+    except LetterRefused:  # the whole letter's time limit ran out here: said as for any slow letter
+        raise
     except Exception as error:  # noqa: BLE001 -- whatever a template's code raises, it is the template's
         line = failing_line(error) or 1
-        raise LetterBodyFailed(Problem(str(letter.template.path), line, str(error))) from error
+        raise LetterBodyFailed(Problem(template.name or template.path.name, line, str(error))) from error
 
 
 def failing_line(error):

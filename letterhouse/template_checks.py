@@ -7,11 +7,10 @@ import yaml
 from jinja2 import meta, nodes
 
 from .fields import COMMON_FIELDS, FIELD_KEYS, FIELD_TYPES, STYLE_FIELDS, FieldSpec, name_problem
-from .handwriting import HANDS, INKS, PAGE_SIZES, PAPERS
 from .problems import Problem
+from .template_limits import constant_refusals
 
 TOP_LEVEL_KEYS = ("title", "description", "occasion", "defaults", "fields")
-STYLE_REGISTRIES = {"hand": HANDS, "ink": INKS, "paper": PAPERS, "page_size": PAGE_SIZES}
 BUILT_IN_FIELDS = {spec.name: spec for spec in COMMON_FIELDS + STYLE_FIELDS}
 
 
@@ -26,8 +25,32 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+MAX_YAML_DEPTH = 20  # front matter is a few levels deep; a thousand '[' would exhaust the stack
+
+
 class LineLoader(yaml.SafeLoader):
-    """A safe YAML loader whose mappings know their line numbers."""
+    """A safe YAML loader whose mappings know their line numbers, refusing aliases and deep nesting.
+
+    An alias lets 500 bytes stand for gigabytes ("billion laughs"), and front matter never needs one.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            self.refuse("anchors and aliases ('&' and '*') are not allowed in front matter", event)
+        self.depth += 1
+        try:
+            if self.depth > MAX_YAML_DEPTH:
+                self.refuse(f"front matter nests deeper than {MAX_YAML_DEPTH} levels", event)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    @staticmethod
+    def refuse(message, event):
+        raise yaml.composer.ComposerError(None, None, message, event.start_mark)
 
     def construct_mapping(self, node, deep=False):
         mapping = LineDict(super().construct_mapping(node, deep=True))
@@ -66,6 +89,8 @@ def parse_front_matter(filename, text):
         line = mark.line + 2 if mark else 2
         reason = getattr(error, "problem", None) or str(error)
         return {}, [], None, 0, [Problem(filename, line, f"front matter is not valid YAML: {reason}")]
+    except (ValueError, OverflowError) as error:  # a timestamp like 2026-02-30, read as a date
+        return {}, [], None, 0, [Problem(filename, 2, f"front matter has a value YAML cannot read: {error}")]
     if not isinstance(data, dict):
         return {}, [], None, 0, [Problem(filename, 2, "front matter must be a mapping of keys to values")]
     reader = FrontMatterReader(filename, yaml_text)
@@ -130,7 +155,7 @@ class FrontMatterReader:
         if (reason := name_problem(name)) is not None:
             self.problem(raw.line_of("name"), reason)
         kind = raw.get("type", "string")
-        if kind not in FIELD_TYPES:
+        if not isinstance(kind, str) or kind not in FIELD_TYPES:
             self.problem(raw.line_of("type"), f"field {name!r}: unknown type {kind!r}; use one of {', '.join(FIELD_TYPES)}")
         if len(self.problems) > before:
             return None
@@ -196,17 +221,26 @@ class FrontMatterReader:
         if not isinstance(defaults, dict):
             self.problem(line, "defaults must be a mapping like 'closing: \"With love,\"'")
             return
-        known = set(BUILT_IN_FIELDS) | {spec.name for spec in fields}
+        specs = {**BUILT_IN_FIELDS, **{spec.name: spec for spec in fields}}
         for key, value in defaults.items():
             line = defaults.line_of(key) if isinstance(defaults, LineDict) else line
-            if key not in known:
-                self.problem(line, f"defaults: {key!r} is not a field{close_match(key, known)}")
-            elif key in STYLE_REGISTRIES and value not in STYLE_REGISTRIES[key]:
-                self.problem(line, f"defaults: unknown {key} {value!r}; choose one of {', '.join(STYLE_REGISTRIES[key])}")
+            if key not in specs:
+                self.problem(line, f"defaults: {key!r} is not a field{close_match(key, specs)}")
+            elif (message := default_problem(specs[key].type, value, specs[key].choices)) is not None:
+                self.problem(line, defaults_message(specs[key], value, message))
+
+
+def defaults_message(spec, value, message):
+    """Return the problem with a value under `defaults:`, naming the choices a choice field has."""
+    if spec.type == "choice":
+        return f"defaults: unknown {spec.name} {value!r}; choose one of {', '.join(v for v, _ in spec.choices)}"
+    return f"defaults: {spec.name} {value!r} {message}"
 
 
 def default_problem(kind, default, choices):
     """Return what is wrong with a field's default, or None."""
+    if isinstance(default, (list, dict)):
+        return "must be a single value, not a list or mapping"
     if kind == "choice" and str(default) not in {value for value, _ in choices}:
         return "is not one of the choices"
     if kind == "integer" and (not isinstance(default, int) or isinstance(default, bool)):
@@ -256,6 +290,7 @@ def check_body(filename, ast, fields):
             problems.append(Problem(filename, node.lineno, message))
     for node in ast.find_all(FORBIDDEN_NODES):
         problems.append(Problem(filename, node.lineno, "a letter cannot include, import or extend other files"))
+    problems += [Problem(filename, line, message) for line, message in constant_refusals(ast)]
     used = {node.name for node in ast.find_all(nodes.Name)}
     for spec in fields:
         if spec.name not in used:

@@ -6,7 +6,8 @@ import re
 
 from jinja2 import StrictUndefined, nodes
 from jinja2.ext import Extension
-from jinja2.sandbox import SandboxedEnvironment
+
+from .template_limits import BoundedSandbox
 
 SEED_VARIABLE = "letter_seed"
 
@@ -92,7 +93,7 @@ TAG_ONLY_LINE = re.compile(r"^([ \t]*(?:(?:\{%(?:[^%]|%(?!\}))*%\}|\{#(?:[^#]|#(
 
 def make_environment():
     """Return the one environment every letter body is compiled in."""
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         undefined=StrictUndefined,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -100,6 +101,7 @@ def make_environment():
         extensions=[TagLinesExtension, ChooseExtension],
     )
     env.filters.update(first_name=first_name, long_date=long_date)
+    env.bound_filters()
     env.globals.clear()  # no range, lipsum, cycler, joiner or namespace in letters
     return env
 
