@@ -105,11 +105,17 @@ def template_summary(template):
             "occasion": template.occasion, "url": url_for("api.template", slug=template.slug)}
 
 
+def unavailable_summary(entry):
+    """Describe a template that cannot be used: its slug and its problems, each at a file name and line."""
+    return {"slug": entry.slug, "problems": [str(problem) for problem in entry.problems]}
+
+
 @bp.get("/templates")
 def templates():
-    """List every usable template."""
-    catalog = current_app.extensions["letterhouse.catalog"]
-    return {"templates": [template_summary(t) for t in catalog.templates()]}
+    """List every usable template, and those that cannot be used with why."""
+    entries = current_app.extensions["letterhouse.catalog"].entries()
+    return {"templates": [template_summary(e) for e in entries if not isinstance(e, BrokenTemplate)],
+            "unavailable": [unavailable_summary(e) for e in entries if isinstance(e, BrokenTemplate)]}
 
 
 @bp.get("/templates/<slug>")

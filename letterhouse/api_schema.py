@@ -181,7 +181,13 @@ PATHS = {
         "operationId": "listTemplates",
         "responses": {"200": {"description": "The templates.", "content": json_content({
             "type": "object", "required": ["templates"],
-            "properties": {"templates": {"type": "array", "items": ref("TemplateSummary")}}})}, **SECURED},
+            "properties": {"templates": {"type": "array", "items": ref("TemplateSummary")},
+                           "unavailable": {"type": "array", "description": "Template files with mistakes: "
+                                           "each slug with its problems as 'file.jinja:line: message'.",
+                                           "items": {"type": "object", "properties": {
+                                               "slug": {"type": "string"},
+                                               "problems": {"type": "array", "items": {"type": "string"}}}}}}})},
+            **SECURED},
     }},
     "/templates/{slug}": {"get": {
         "summary": "One template, with its fields as JSON Schema (defaults and choices included)",

@@ -10,8 +10,10 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    """Report liveness, how many templates work, and whether fast font subsetting is on."""
+    """Report liveness, how many templates work (naming the problems of those that do not),
+    and whether fast font subsetting is on."""
     entries = current_app.extensions["letterhouse.catalog"].entries()
-    broken = sum(isinstance(entry, BrokenTemplate) for entry in entries)
-    return jsonify(status="ok", templates=len(entries) - broken, broken_templates=broken,
+    broken = [entry for entry in entries if isinstance(entry, BrokenTemplate)]
+    return jsonify(status="ok", templates=len(entries) - len(broken), broken_templates=len(broken),
+                   unavailable={entry.slug: [str(p) for p in entry.problems] for entry in broken},
                    fast_font_subsetting=harfbuzz_subsetter_available())

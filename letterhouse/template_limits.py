@@ -212,6 +212,8 @@ class BoundedSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 -- Jinja's own spelling
+        for value in (*args, *kwargs.values()):  # `f(s ~ s)` doubling text at each call
+            check_weight(value, "an argument")
         text_method = isinstance(getattr(__obj, "__self__", None), str)
         if text_method:
             check_arguments(args, kwargs)
