@@ -56,6 +56,10 @@ class RunningServer:
     def __call__(self, path="/"):
         return self.url + path
 
+    @property
+    def port(self):
+        return int(self.url.rsplit(":", 1)[1])
+
     def worker_pids(self):
         """Return the pids of gunicorn's workers (the master's children)."""
         return sorted(child.pid for child in psutil.Process(self.process.pid).children())
