@@ -109,5 +109,13 @@ def server_options(host, port, workers, threads, timeout):
 
 
 def serve(app_factory, host, port, workers, threads, timeout):
-    """Run the app under gunicorn until interrupted; each worker calls app_factory for its own app."""
+    """Run the app under gunicorn until interrupted; each worker calls app_factory for its own app.
+
+    :raise RuntimeError: inside an app context, which the workers would inherit and share
+        with every request they answer (one `g`, so one CSRF token, for everyone).
+    """
+    from flask import has_app_context
+
+    if has_app_context():
+        raise RuntimeError("letterhouse serve must start outside an app context: its workers would share it.")
     LetterhouseServer(app_factory, server_options(host, port, workers, threads, timeout)).run()

@@ -9,6 +9,8 @@ import pytest
 from conftest import ANNIVERSARY, pdf_text
 from serving import Visitor, csrf_token, letterhouse_serve
 
+from letterhouse.server import serve
+
 RECIPIENTS = ["Ada Quist", "Bruno Feld", "Chiara Rossi", "Dmitri Orlov", "Eun-ji Park", "Farah Haddad", "Gus Moreau"]
 
 
@@ -57,3 +59,8 @@ def test_the_session_cookie_stays_on_this_site_and_out_of_scripts(server):
     attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert "samesite=lax" in attributes
     assert "httponly" in attributes
+
+
+def test_the_server_refuses_to_start_inside_an_app_context(app):
+    with app.app_context(), pytest.raises(RuntimeError, match="outside an app context"):
+        serve(lambda: app, "127.0.0.1", 0, workers=1, threads=1, timeout=30)
