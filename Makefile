@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install serve test system-deps clean
+.PHONY: install serve test screenshots system-deps clean
 
 install: $(STAMP)
 
@@ -27,6 +27,10 @@ serve: install
 test: install
 	@[ -x "$${LETTERHOUSE_CHROMIUM:-/usr/bin/chromium}" ] || echo "letterhouse: Chromium is not installed, so the browser tests (tests/browser) are skipped; apt-get install chromium to run them."
 	$(BIN)/python -m pytest
+
+# Rewrites docs/screenshots/ from the browser stories (only pictures that look different).
+screenshots: install
+	LETTERHOUSE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_browser_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -24,7 +24,7 @@ def cli():
     """
 
 
-@cli.command("serve")
+@cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--dev", is_flag=True, help="Flask's development server, with reloading and debugging.")
@@ -33,18 +33,21 @@ def cli():
 def serve_command(host, port, dev, workers, threads):
     """Serve Letterhouse: gunicorn with warmed workers, or Flask's dev server with --dev.
 
+    Runs outside the command line's app context: each worker builds its own app, and every
+    request gets a context (and a CSRF token) of its own.
+
     Example:
 
         letterhouse serve --port 5000
     """
-    app = current_app._get_current_object()
+    app = create_app()  # checks the settings before gunicorn starts; the workers build their own
     if dev:
         app.run(host=host, port=port, debug=True)
         return
     from .server import serve
 
     config = app.config
-    serve(app, host, port, workers or config["SERVER_WORKERS"], threads or config["SERVER_THREADS"],
+    serve(create_app, host, port, workers or config["SERVER_WORKERS"], threads or config["SERVER_THREADS"],
           config["SERVER_TIMEOUT"])
 
 

@@ -28,7 +28,8 @@ SETTINGS = (
     Setting("RENDER_TIME_LIMIT", 20, "Seconds one letter may take to lay out before it is refused "
             "(process-wide: set it in the environment)."),
     Setting("SERVER_WORKERS", os.cpu_count() or 1, "Gunicorn worker processes for `letterhouse serve`."),
-    Setting("SERVER_THREADS", 1, "Threads per gunicorn worker (1: sync workers, where the render time limit applies)."),
+    Setting("SERVER_THREADS", 4, "Threads per gunicorn worker: a slow client holds a thread, not a worker "
+            "(1: plain sync workers). Renders within a worker take turns."),
     Setting("SERVER_TIMEOUT", 60, "Seconds before gunicorn restarts a stuck worker."),
     Setting("API_TOKENS", "", "Bearer tokens the JSON API accepts, comma-separated; empty leaves the API open."),
     Setting("BATCH_MAX_ROWS", 5000, "Most letters in one batch from the site or the API."),

@@ -2,6 +2,7 @@
 
 import atexit
 import contextlib
+import ctypes
 import gc
 import logging
 import mimetypes
@@ -85,19 +86,24 @@ class LetterTooSlow(LetterTooLong):
         self.pages, self.limit = None, seconds
 
 
-@contextlib.contextmanager
 def time_limit(seconds):
-    """Raise LetterTooSlow if the block runs longer than `seconds`.
+    """Raise LetterTooSlow if the block runs longer than `seconds`, on any thread.
 
-    Uses SIGALRM, so it applies where letters are rendered on a process's main thread: the
-    CLI, batch workers and gunicorn's sync workers. Elsewhere the page limit and the fields'
-    length limits bound the work.
+    On a process's main thread (the CLI, batch workers, gunicorn's sync workers) SIGALRM
+    interrupts the block; on any other thread (gunicorn's gthread workers) a watchdog does.
+    Either way the block stops at its next Python instruction, so a long call into C
+    (Pango shaping one huge word) finishes first.
     """
-    usable = seconds and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
+    if not seconds:
+        return contextlib.nullcontext()
+    if threading.current_thread() is threading.main_thread():
+        return alarm_limit(seconds)
+    return Watchdog(seconds)  # itself the context manager: no layer between the block and its exit
 
+
+@contextlib.contextmanager
+def alarm_limit(seconds):
+    """Raise LetterTooSlow in the main thread after `seconds`, by SIGALRM."""
     def expire(signum, frame):
         raise LetterTooSlow(seconds)
 
@@ -108,6 +114,58 @@ def time_limit(seconds):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class OutOfTime(BaseException):
+    """Raised into a rendering thread by its Watchdog; a BaseException so no `except Exception` swallows it."""
+
+
+class Watchdog:
+    """A timer that raises OutOfTime in the thread that armed it, turned into LetterTooSlow on the way out."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.thread_id = threading.get_ident()
+        self.state = threading.Lock()
+        self.armed = self.fired = False
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+
+    def __enter__(self):
+        try:
+            self.armed = True
+            self.timer.start()
+        except OutOfTime:  # a tiny limit can run out before the timer has even said it started
+            self.__exit__(OutOfTime, None, None)
+        return self
+
+    def expire(self):
+        with self.state:
+            if self.armed:
+                self.fired = True
+                raise_in_thread(self.thread_id, OutOfTime)
+
+    def __exit__(self, kind, error, traceback):
+        try:
+            self.disarm()
+        except OutOfTime:  # delivered while disarming: the block is done, so let it stand
+            self.disarm()
+        if kind is OutOfTime:
+            raise LetterTooSlow(self.seconds) from None
+        return False
+
+    def disarm(self):
+        with self.state:
+            self.armed = False
+        self.timer.cancel()
+        if self.fired:
+            raise_in_thread(self.thread_id, None)  # withdraw it if it has not been delivered yet
+
+
+def raise_in_thread(thread_id, exception):
+    """Make a thread raise `exception` at its next Python instruction (None withdraws a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                               ctypes.py_object(exception) if exception else None)
 
 
 @dataclass(frozen=True)

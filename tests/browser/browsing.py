@@ -43,17 +43,26 @@ def wait_for_images(page, selector="img"):
     assert broken == [], f"images that did not load: {broken}"
 
 
-def screenshot(page, name):
-    """Write what a person first sees of a page to docs/screenshots/<name>-<width>.png, images loaded.
+def screenshots_wanted():
+    """Return whether this run should write docs/screenshots/ (`make screenshots` sets LETTERHOUSE_SCREENSHOTS=1)."""
+    return os.environ.get("LETTERHOUSE_SCREENSHOTS", "").strip().lower() in ("1", "true", "yes")
 
-    The file is replaced only when the page looks different (more than a few pixels: today's date
-    in a thumbnail is not a change), so running the tests does not leave the tree dirty.
+
+def screenshot(page, name):
+    """Take what a person first sees of a page, images loaded; when asked, write it to docs/screenshots/.
+
+    Written to <name>-<width>.png only with LETTERHOUSE_SCREENSHOTS=1, and then only when the
+    page looks different (more than a few pixels: today's date in a thumbnail is not a change),
+    so a test run never leaves the tree dirty.
     """
     wait_for_images(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png"
     page.evaluate("() => window.scrollTo(0, 0)")
     png = page.screenshot(animations="disabled", caret="hide")
+    assert png.startswith(b"\x89PNG")
+    if not screenshots_wanted():
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png"
     if not path.exists() or looks_different(path.read_bytes(), png):
         path.write_bytes(png)
 

@@ -1,17 +1,12 @@
-"""Browser tests: the real server on a free loopback port, and Debian's Chromium driven by Playwright."""
+"""Browser tests: `letterhouse serve` (gunicorn, as people get it) on a free loopback port, and Debian's Chromium driven by Playwright."""
 
 import os
-import shutil
-import threading
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
+from serving import letterhouse_serve
 
-from letterhouse import create_app
+from .browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS, expect
 
-from .browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PROJECT, TIMEOUT_MS, expect
 
 def in_ci():
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
@@ -26,39 +21,11 @@ def missing_browser():
     return None
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler without a log line per request: a failing test's output stays readable."""
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-@dataclass
-class Site:
-    """The running site: where it answers and the template folder it reads."""
-
-    url: str
-    templates: Path
-    app: object
-
-    def __call__(self, path="/"):
-        return self.url + path
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The real app, served by werkzeug in a thread on a free 127.0.0.1 port, with private templates."""
-    root = tmp_path_factory.mktemp("site")
-    templates = root / "letter_templates"
-    shutil.copytree(PROJECT / "letter_templates", templates)
-    app = create_app({"SECRET_KEY": "browser-tests", "TEMPLATES": str(templates),
-                      "INSTANCE_PATH": str(root / "instance"), "BATCH_JOBS": 1})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="letterhouse-test-server", daemon=True)
-    thread.start()
-    yield Site(f"http://127.0.0.1:{server.port}", templates, app)
-    server.shutdown()
-    thread.join(timeout=10)
+    """The production server, `letterhouse serve`, with private templates; `site(path)` is a URL, `site.templates` a folder."""
+    with letterhouse_serve(tmp_path_factory.mktemp("site"), workers=2) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
