@@ -8,17 +8,19 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .api_schema import openapi_document, template_schema
-from .batch import BOOLEAN_WORDS, check_rows, letter_from_object
+from .batch import BOOLEAN_WORDS, MAX_PROBLEMS_KEPT, check_rows, letter_from_object
 from .catalog import BrokenTemplate
 from .coverage import coverage_notes
 from .jobs import TooManyBatches
 from .letters import letter_filename, write_letter_pdf
 from .problems import LetterRefused
-from .rows import RowsError, TooManyRows, read_rows
+from .rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ROWS_KINDS = {"application/json": "json", "text/csv": "csv"}
 RESULT_TYPES = {"zip": "application/zip", "pdf": "application/pdf"}
+NOTES_HEADER_BYTES = 1024  # the Letterhouse-Notes header's most; POST .../notes lists every character
+NOTES_HEADER_CHARACTERS = 8
 
 
 class ApiError(Exception):
@@ -82,11 +84,16 @@ def require_token():
     if not tokens or request.endpoint == "api.openapi":
         return None
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and any(hmac.compare_digest(given.strip(), t) for t in tokens):
+    if scheme.lower() == "bearer" and any(token_matches(given.strip(), t) for t in tokens):
         return None
     response = error_response(401, "This API needs a token: send the header “Authorization: Bearer <token>”.")
     response.headers["WWW-Authenticate"] = 'Bearer realm="letterhouse"'
     return response
+
+
+def token_matches(given, token):
+    """Return whether a bearer token is this one, comparing in constant time; any text may be given."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), token.encode("utf-8", "surrogateescape"))
 
 
 def usable_template(slug):
@@ -141,22 +148,60 @@ def letter(slug):
     response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
     response.headers["Letterhouse-Seed"] = str(letter.seed)
     response.headers["Letterhouse-Pages"] = str(rendered.page_count)
-    notes = [note.as_dict() for note in coverage_notes(letter)]
-    if notes:  # characters no bundled hand can write, by field (JSON, ASCII-escaped for a header)
-        response.headers["Letterhouse-Notes"] = json.dumps(notes)
+    notes = coverage_notes(letter)
+    if notes:  # characters no bundled hand can write: a short summary here, every one at .../notes
+        response.headers["Letterhouse-Notes"] = notes_header(notes)
     return response
 
 
+def notes_header(notes):
+    """Return coverage notes as JSON of at most NOTES_HEADER_BYTES: per field, a few characters and the count.
+
+    A long header makes some clients drop every header after it, the security headers among them.
+    """
+    summary = [{"field": note.field, "characters": list(note.characters[:NOTES_HEADER_CHARACTERS]),
+                "count": len(note.characters)} for note in notes]
+    while len(json.dumps(summary)) > NOTES_HEADER_BYTES:
+        summary.pop()
+    return json.dumps(summary)
+
+
+@bp.post("/letters/<slug>/notes")
+def letter_notes(slug):
+    """Check a letter's JSON object and list every character no bundled hand can write, by field."""
+    template = usable_template(slug)
+    data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
+    letter, errors = letter_from_object(template, data)
+    if errors:
+        raise ApiError(422, "Some values do not fit the template's fields.", errors=errors)
+    return {"notes": [note.as_dict() for note in coverage_notes(letter)]}
+
+
 def json_body(kind, message):
-    """Return the request's JSON body, refusing another content type (415) or another shape (400)."""
+    """Return the request's JSON body, refusing another content type (415) or unreadable JSON (400)."""
     if request.mimetype != "application/json":
         raise ApiError(415, "Send the body as application/json.")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, "The body is not valid JSON.")
+    try:
+        data = json.loads(request.get_data())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"The body is not valid JSON: {json_problem(error)}") from None
+    except RecursionError:
+        raise ApiError(400, "The body is not valid JSON: it is nested too deeply to read.") from None
     if not isinstance(data, kind):
         raise ApiError(400, message)
+    surrogate = lone_surrogate(data)
+    if surrogate:
+        raise ApiError(400, surrogate_message(surrogate))
     return data
+
+
+def json_problem(error):
+    """Return where a JSON body went wrong, in words."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at line {error.lineno}, column {error.colno}."
+    if isinstance(error, UnicodeDecodeError):
+        return f"byte {error.start + 1} is not UTF-8."
+    return "it cannot be read."
 
 
 @bp.post("/batches/<slug>")
@@ -169,9 +214,10 @@ def start_batch(slug):
     if kind is None:
         raise ApiError(415, "Send the rows as application/json (an array of objects) or text/csv.")
     data = request.get_data()
-    check = check_rows(template, read_body_rows(data, kind))
+    check = check_rows(template, read_body_rows(data, kind), max_problems=MAX_PROBLEMS_KEPT)
     if check.problems and not options["skip_invalid"]:
-        raise ApiError(422, f"{len(check.problems)} problem(s) in the rows; no letter was written.",
+        raise ApiError(422, f"{check.problem_count} problem(s) in the rows; no letter was written." + (
+                       f" The first {len(check.problems)} are listed." if check.problem_count > len(check.problems) else ""),
                        row_errors=row_errors(check.problems))
     if not check.letters:
         raise ApiError(422, "No row can become a letter.", row_errors=row_errors(check.problems))

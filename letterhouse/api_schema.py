@@ -3,6 +3,11 @@
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+NOTES_HEADER = ("Present when some characters cannot be written by any bundled hand (they are left out): JSON, "
+                "at most 1024 bytes, [{\"field\", \"characters\" (the first 8, each once), \"count\"}]; fields "
+                "that do not fit are left off. POST /letters/{slug}/notes lists every character.")
+
+
 def text_schema(spec, limits):
     return {"type": "string", "maxLength": spec.max_length or limits.get(spec.type, 0) or None}
 
@@ -207,10 +212,32 @@ PATHS = {
             "200": {"description": "The letter.", "content": {"application/pdf": {}},
                     "headers": {"Letterhouse-Seed": {"schema": {"type": "string"},
                                                      "description": "Send it back as seed to write the same letter."},
-                                "Letterhouse-Pages": {"schema": {"type": "string"}}}},
-            "400": error_reply("The body is not a JSON object."),
+                                "Letterhouse-Pages": {"schema": {"type": "string"}},
+                                "Letterhouse-Notes": {"schema": {"type": "string"}, "description": NOTES_HEADER}}},
+            "400": error_reply("The body is not a JSON object, not valid JSON (nested too deeply, not UTF-8), "
+                               "or holds half of a UTF-16 surrogate pair."),
             "404": error_reply("No such template, or one that cannot be used."),
             "413": error_reply("The body is larger than MAX_CONTENT_LENGTH."),
+            "415": error_reply("The body is not application/json."),
+            "422": error_reply("Values that do not fit the template's fields, by field.", "FieldErrors"),
+            **SECURED,
+        },
+    }},
+    "/letters/{slug}/notes": {"post": {
+        "summary": "List every character of a letter that no bundled hand can write, by field",
+        "operationId": "letterNotes",
+        "parameters": [SLUG_PARAMETER],
+        "requestBody": {"required": True, "content": json_content({
+            "type": "object", "description": "The same object as POST /letters/{slug}; nothing is rendered."})},
+        "responses": {
+            "200": {"description": "Every note: field, label, characters (each once), outcome and a message.",
+                    "content": json_content({"type": "object", "properties": {"notes": {
+                        "type": "array", "items": {"type": "object", "properties": {
+                            "field": {"type": "string"}, "label": {"type": "string"},
+                            "characters": {"type": "array", "items": {"type": "string"}},
+                            "outcome": {"type": "string"}, "message": {"type": "string"}}}}}})},
+            "400": error_reply("The body is not a JSON object, or not valid JSON."),
+            "404": error_reply("No such template, or one that cannot be used."),
             "415": error_reply("The body is not application/json."),
             "422": error_reply("Values that do not fit the template's fields, by field.", "FieldErrors"),
             **SECURED,

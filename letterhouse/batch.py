@@ -2,12 +2,13 @@
 
 import csv
 import difflib
+import functools
 import io
 import logging
 import multiprocessing
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from contextlib import closing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from .render import get_renderer
 LOGGER = logging.getLogger(__name__)
 BOOLEAN_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 TASKS_PER_WORKER = 250  # a worker is replaced after this many letters, so memory cannot creep up
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+MAX_PROBLEMS_KEPT = 1000  # problems listed for a batch; more are counted, not kept
 AHEAD_PER_WORKER = 4  # letters queued per worker: enough to keep it busy, few enough to keep memory flat
 
 
@@ -50,6 +53,7 @@ def unknown_field_errors(template, names):
     return {name: [unknown_field_message(name, known)] for name in names if name not in known}
 
 
+@functools.lru_cache(maxsize=4096)  # rows of a JSON batch repeat the same unknown keys
 def unknown_field_message(name, known):
     """Return a message for a name that is not a field, suggesting the nearest one."""
     if not str(name).strip():
@@ -145,22 +149,36 @@ class RowLetter:
 
 @dataclass
 class BatchCheck:
-    """The outcome of checking every row: the letters that can be made and every problem found."""
+    """The outcome of checking every row: the letters that can be made and every problem found.
+
+    The site and the API keep only the first max_problems (a file can have hundreds on every row);
+    problem_count counts them all.
+    """
 
     template: object
     total: int
     letters: list = field(default_factory=list)  # RowLetters, in row order
-    problems: list = field(default_factory=list)  # RowProblems
+    problems: list = field(default_factory=list)  # RowProblems, the first max_problems
+    problem_count: int = 0
+    max_problems: int | None = None
+
+    def add_problems(self, problems):
+        """Keep problems up to the limit, and count every one."""
+        problems = list(problems)
+        self.problem_count += len(problems)
+        room = len(problems) if self.max_problems is None else max(0, self.max_problems - len(self.problems))
+        self.problems += problems[:room]
 
 
-def check_rows(template, row_set):
+def check_rows(template, row_set, max_problems=None):
     """Return the BatchCheck of a RowSet; a problem in the header row means no letter is made."""
     header = header_problems(template, row_set) if row_set.header_row is not None else []
-    check = BatchCheck(template, total=len(row_set.rows), problems=list(header))
+    check = BatchCheck(template, total=len(row_set.rows), max_problems=max_problems)
+    check.add_problems(header)
     for row in row_set.rows:
         letter, errors = row_letter(template, row, check_unknown=row_set.header_row is None)
-        check.problems += [RowProblem(row.number, name, message)
-                           for name, messages in errors.items() for message in messages]
+        check.add_problems(RowProblem(row.number, name, message)
+                           for name, messages in errors.items() for message in messages)
         if letter is not None and not header:
             check.letters.append(RowLetter(row, letter))
     return check
@@ -177,7 +195,7 @@ def row_letter(template, row, check_unknown):
 def header_problems(template, row_set):
     """Return problems of a CSV header: repeated columns, and unknown columns with something in them."""
     row = row_set.header_row
-    repeated = {name for i, name in enumerate(row_set.columns) if name and name in row_set.columns[:i]}
+    repeated = [name for name, count in Counter(row_set.columns).items() if name and count > 1]
     problems = [RowProblem(row, name, f"The column “{name}” appears more than once.") for name in repeated]
     used = {name for r in row_set.rows for name, value in r.values.items() if str(value).strip()}
     unknown = unknown_field_errors(template, [name for name in dict.fromkeys(row_set.columns + ("",))
@@ -190,8 +208,17 @@ def problems_csv(problems):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "field", "message"])
-    writer.writerows((p.row, p.field, p.message) for p in problems)
+    writer.writerows((p.row, spreadsheet_safe(p.field), spreadsheet_safe(p.message)) for p in problems)
     return buffer.getvalue()
+
+
+def spreadsheet_safe(cell):
+    """Return a cell a spreadsheet shows as text, never runs as a formula (OWASP: CSV injection).
+
+    A field name or message may repeat what a visitor typed, like a column called "=HYPERLINK(...)".
+    """
+    cell = str(cell)
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def write_problems_beside(out, problems):

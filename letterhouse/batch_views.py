@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .batch import check_rows, column_hint, header_csv, problems_csv
+from .batch import MAX_PROBLEMS_KEPT, check_rows, column_hint, header_csv, problems_csv
 from .extensions import csrf
 from .jobs import TooManyBatches
 from .rows import RowsError, TooManyRows, read_rows
@@ -75,7 +75,8 @@ def check_upload(template, uploaded):
         return show_page(template, str(error), 413)
     except RowsError as error:
         return show_page(template, str(error), 422)
-    job = job_store().create(template.slug, data, kind, check_rows(template, row_set))
+    check = check_rows(template, row_set, max_problems=MAX_PROBLEMS_KEPT)
+    job = job_store().create(template.slug, data, kind, check)
     return redirect(url_for("batch.job_page", slug=template.slug, job_id=job.id), 303)
 
 
