@@ -1,5 +1,7 @@
 """Shared fixtures: an app over the bundled templates, a client, letter actions and PDF readers."""
 
+import datetime
+import fnmatch
 import io
 import logging
 import os
@@ -14,10 +16,25 @@ from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
 from letterhouse import create_app
+from letterhouse.clock import TODAY_VARIABLE
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED_TEMPLATES = PROJECT / "letter_templates"
 MM_PER_POINT = 25.4 / 72
+# "Today" for every test, whatever the calendar says: wording and line breaks do not move with the day.
+PINNED_TODAY = datetime.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    """Pin today through the clock's one seam; servers a test starts inherit it from the environment."""
+    pin_today(monkeypatch, PINNED_TODAY)
+    return PINNED_TODAY
+
+
+def pin_today(monkeypatch, day):
+    """Make `day` today for the rest of the test, here and in any process it starts."""
+    monkeypatch.setenv(TODAY_VARIABLE, day.isoformat())
 
 
 @pytest.fixture
@@ -104,6 +121,17 @@ def pdf_text(pdf):
     """Return all the text of a PDF, pages joined, whitespace folded."""
     reader = PdfReader(io.BytesIO(pdf))
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def without_spaces(text):
+    """Return text with all whitespace removed, so a phrase is found wherever a line happened to break."""
+    return "".join(text.split())
+
+
+def pdf_shows(pdf, phrase):
+    """Return whether a PDF (or text read from one) holds the phrase, wherever its lines break."""
+    text = pdf if isinstance(pdf, str) else pdf_text(pdf)
+    return without_spaces(str(phrase)) in without_spaces(text)
 
 
 def pdf_fonts(pdf):
