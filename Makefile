@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install serve test system-deps clean
+.PHONY: install serve test test-fast system-deps clean
 
 install: $(STAMP)
 
@@ -27,6 +27,10 @@ serve: install
 test: install
 	@[ -x "$${LETTERHOUSE_CHROMIUM:-/usr/bin/chromium}" ] || echo "letterhouse: Chromium is not installed, so the browser tests (tests/browser) are skipped; apt-get install chromium to run them."
 	$(BIN)/python -m pytest
+
+# The quick part of the suite, for while you work: everything not marked slow (see tests/conftest.py).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

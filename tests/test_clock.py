@@ -42,6 +42,16 @@ def letter_pages_text(letter, pdf):
     return without_spaces(" ".join(page.extract_text() or "" for page in kept))
 
 
+@pytest.fixture(scope="module")
+def day_seen_by_a_module_fixture():
+    """What a module-wide fixture (a server, a checked library) sees as today when it starts."""
+    return clock.today()
+
+
+def test_fixtures_shared_by_many_tests_see_the_pinned_day_too(day_seen_by_a_module_fixture):
+    assert day_seen_by_a_module_fixture == PINNED_TODAY
+
+
 def test_every_test_runs_on_the_same_pinned_day():
     assert os.environ[clock.TODAY_VARIABLE] == PINNED_TODAY.isoformat()
     assert clock.today() == PINNED_TODAY
