@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install serve test screenshots system-deps clean
+.PHONY: install serve test test-fast screenshots system-deps clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ test: install
 # Rewrites docs/screenshots/ from the browser stories (only pictures that look different).
 screenshots: install
 	LETTERHOUSE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_browser_screenshots.py
+
+# The quick part of the suite, for while you work: everything not marked slow (see tests/conftest.py).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

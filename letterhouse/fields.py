@@ -1,6 +1,5 @@
 """Letter fields: the field types a template may declare, the common fields, and the form built from them."""
 
-import datetime
 import keyword
 from dataclasses import dataclass, field
 
@@ -9,6 +8,7 @@ from wtforms import fields as wtf
 from wtforms import validators
 from wtforms.fields.choices import SelectChoice
 
+from . import clock
 from .handwriting import HANDS, INKS, PAGE_SIZES, PAPERS
 from .realism import DEFAULT_REALISM, REALISM, SAME_HAND
 from .stationery import ENVELOPE_CHOICES, NO_ENVELOPE
@@ -129,7 +129,7 @@ COMMON_FIELDS = (
     FieldSpec("recipient_name", "Their name", required=True, group="recipient"),
     FieldSpec("recipient_address", "Their address", type="text", max_length=300, group="recipient",
               help="Optional; for formal letters and envelopes."),
-    FieldSpec("date", "Date", type="date", group="details", default=datetime.date.today,
+    FieldSpec("date", "Date", type="date", group="details", default=clock.today,
               help="Defaults to today."),
     FieldSpec("place", "Written from", group="details", placeholder="Lisbon",
               help="Optional; a town shown beside the date."),

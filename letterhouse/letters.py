@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from .compose import compose_letter_html
 from .config import ENV_PREFIX, setting_default
+from .fields import STYLE_FIELDS
 from .realism import letter_css
 from .render import get_renderer, time_limit
 from .stationery import NO_ENVELOPE
@@ -24,10 +25,24 @@ class Letter:
     seed: int
 
 
-def derived_seed(template, values):
-    """Return the seed the same letter data always gets: same data, same letter."""
-    payload = json.dumps([template.slug, values], sort_keys=True, default=str)
+STYLE_NAMES = frozenset(spec.name for spec in STYLE_FIELDS)
+
+
+def derived_seed(template, values, defaulted=()):
+    """Return the seed the same words always get: same words, same letter, whatever the style or the day."""
+    payload = json.dumps([template.slug, wording_values(values, defaulted)], sort_keys=True, default=str)
     return int.from_bytes(hashlib.sha256(payload.encode()).digest()[:4], "big")
+
+
+def wording_values(values, defaulted=()):
+    """Return the values the words depend on: no style, and a value left to its default (today) as empty."""
+    return {name: "" if name in defaulted else value for name, value in values.items() if name not in STYLE_NAMES}
+
+
+def defaulted_names(form):
+    """Return the fields left empty whose default is worked out when asked, like the date (today)."""
+    return {name for name, spec in form.specs.items()
+            if callable(spec.default) and not "".join(form[name].raw_data or ()).strip()}
 
 
 def parse_seed(raw):
@@ -40,7 +55,9 @@ def letter_from_form(template, form):
     """Return the Letter a validated form describes."""
     values = form.letter_values()
     seed = parse_seed(form.seed.data)
-    return Letter(template, values, derived_seed(template, values) if seed is None else seed)
+    if seed is None:
+        seed = derived_seed(template, values, defaulted_names(form))
+    return Letter(template, values, seed)
 
 
 def validate_mapping(template, mapping):

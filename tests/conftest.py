@@ -1,5 +1,7 @@
 """Shared fixtures: an app over the bundled templates, a client, letter actions and PDF readers."""
 
+import datetime
+import fnmatch
 import io
 import logging
 import os
@@ -14,10 +16,33 @@ from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
 from letterhouse import create_app
+from letterhouse.clock import TODAY_VARIABLE
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED_TEMPLATES = PROJECT / "letter_templates"
 MM_PER_POINT = 25.4 / 72
+# "Today" for every test, whatever the calendar says: wording and line breaks do not move with the day.
+PINNED_TODAY = datetime.date(2026, 6, 15)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_today_for_the_session():
+    """Pin today before any module- or session-wide fixture writes a letter or starts a server."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        pin_today(monkeypatch, PINNED_TODAY)
+        yield PINNED_TODAY
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    """Pin today through the clock's one seam; servers a test starts inherit it from the environment."""
+    pin_today(monkeypatch, PINNED_TODAY)
+    return PINNED_TODAY
+
+
+def pin_today(monkeypatch, day):
+    """Make `day` today for the rest of the test, here and in any process it starts."""
+    monkeypatch.setenv(TODAY_VARIABLE, day.isoformat())
 
 
 @pytest.fixture
@@ -106,6 +131,17 @@ def pdf_text(pdf):
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
+def without_spaces(text):
+    """Return text with all whitespace removed, so a phrase is found wherever a line happened to break."""
+    return "".join(text.split())
+
+
+def pdf_shows(pdf, phrase):
+    """Return whether a PDF (or text read from one) holds the phrase, wherever its lines break."""
+    text = pdf if isinstance(pdf, str) else pdf_text(pdf)
+    return without_spaces(str(phrase)) in without_spaces(text)
+
+
 def pdf_fonts(pdf):
     """Return the base names of every font drawn in a PDF, subset prefixes removed."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
@@ -161,3 +197,65 @@ if os.environ.get("CI"):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "expect_render_warnings: the test expects WeasyPrint to log warnings")
+    config.addinivalue_line("markers", "slow: left out of `make test-fast` (browser, load, server, fuzz, pool)")
+
+
+# The slow part of the suite, left out by `make test-fast` (pytest -m "not slow"): whole files by
+# name (so a file added later, like tests/test_server_*.py, is slow from the start), and single tests.
+SLOW_FILES = ("browser/test_*.py", "test_load.py", "test_server_*.py", "test_hardening.py")
+SLOW_TESTS = frozenset({
+    # Batches through the pool of worker processes; one batch per door (site, API, CLI) stays fast.
+    "test_fifty_letters_on_two_workers_come_out_in_row_order",
+    "test_a_client_may_have_only_so_many_batches_under_way",
+    "test_duplex_pads_each_letter_to_an_even_number_of_pages",
+    "test_batch_to_one_pdf_for_duplex_printing",
+    "test_a_clean_file_can_become_one_pdf_for_double_sided_printing",
+    "test_a_csv_body_can_ask_for_one_pdf",
+    "test_skip_invalid_writes_the_good_rows_and_reports_the_others",
+    "test_a_finished_batch_is_still_there_after_a_restart",
+    "test_one_pdf_starts_every_letter_afresh_with_its_own_page_numbers",
+    "test_a_batch_starts_once_however_often_start_is_pressed",
+    "test_a_finished_job_is_still_there_after_a_restart_and_removed_when_old",
+    "test_a_letter_too_long_is_reported_by_row_and_the_others_are_still_written",
+    "test_a_directory_gets_one_pdf_file_per_row",
+    "test_batch_to_a_zip_writes_one_pdf_per_row_from_an_excel_csv",
+    "test_batch_to_a_directory",
+    "test_batch_reports_progress_as_plain_lines_when_not_on_a_terminal",
+    "test_skip_invalid_writes_the_good_rows_and_lists_the_others_beside_the_output",
+    "test_fields_csv_is_a_header_row_that_batch_accepts_back",
+    # Letters rendered several times over to compare them.
+    "test_write_it_again_writes_the_same_words_in_a_new_hand",
+    "test_a_letter_is_written_again_to_the_byte_from_its_metadata",  # a second Python process
+    "test_baking_gives_the_same_bytes_every_time",
+    "test_plain_paper_has_no_rules",
+    "test_check_passes_every_template_the_site_shows",
+    "test_the_sample_sheet_shows_every_chosen_hand_on_every_chosen_paper",
+    "test_a_letter_without_a_usable_example_gets_a_drawn_card",
+})
+# Tests run for every hand, paper or script: the fast tier keeps the first case of each.
+FIRST_CASE_FAST = frozenset({
+    "test_ruled_paper_rules_lie_under_the_writing",
+    "test_each_script_is_written_in_a_bundled_hand",
+    "test_every_paper_and_ink_renders_the_letter",
+    "test_the_letter_is_written_in_the_chosen_ink",
+    "test_a_letter_is_written_in_each_hand",
+    "test_a_letter_is_written_on_each_paper",
+    "test_a_repeated_letter_is_drawn_in_more_shapes_than_the_face_has",
+    "test_changing_how_a_letter_looks_does_not_change_what_it_says",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests slow."""
+    seen = set()
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        if is_slow(item.path, name) or (name in FIRST_CASE_FAST and name in seen):
+            item.add_marker(pytest.mark.slow)
+        seen.add(name)
+
+
+def is_slow(path, name):
+    """Return whether a test belongs to the slow part of the suite, by its file or its name."""
+    relative = Path(path).relative_to(PROJECT / "tests").as_posix()
+    return any(fnmatch.fnmatch(relative, pattern) for pattern in SLOW_FILES) or name in SLOW_TESTS
