@@ -25,10 +25,11 @@ fields:
     type: text
     required: true
 ---
-{{ story }}
+{% for a in story %}{% for b in story %}{% endfor %}{% endfor %}{{ story }}
 """
-# About 200 pages: twenty seconds and more to lay out, far past the time limit.
-ENDLESS_STORY = "We walked along the harbour wall and talked about everything and nothing. " * 5000
+# The body dwells on every pair of characters: 500 million steps, far past the time limit on any
+# machine, while each step stays within what the sandbox allows.
+ENDLESS_STORY = "We walked along the harbour wall and talked about everything and nothing. " * 300
 
 
 class SlowClient:
