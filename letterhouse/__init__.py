@@ -1,61 +1,13 @@
-"""Letterhouse: personalised letters, written from templates and printed in a hand."""
+"""Letterhouse: personalised letters, written from templates and printed in a hand.
 
-import os
-from pathlib import Path
-
-from flask import Flask
-
-from .config import ENV_PREFIX, STATIC_ROOT, config_from_environ, default_config, instance_secret_key
+Layers, each a subpackage: `letters` (the domain), `render` (Letter -> PDF), `batch` (mail merge)
+and `web` (the site and the API), with `cli` and `bench` on top. Importing this package imports
+no Flask: `create_app` is looked up from `letterhouse.web.app` when it is first asked for.
+"""
 
 
-def create_app(test_config=None):
-    """Create the Letterhouse web app: defaults, then LETTERHOUSE_* environment, then test_config."""
-    app = Flask(__name__, instance_path=instance_path(test_config), instance_relative_config=True,
-                static_folder=str(STATIC_ROOT), static_url_path="/static")
-    app.config.from_mapping(default_config())
-    app.config.update(config_from_environ())
-    if test_config is not None:
-        app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
-    register_extensions(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
-    return app
-
-
-def instance_path(test_config):
-    """Return where instance files (secret key, batch jobs) live: INSTANCE_PATH, or Flask's default."""
-    path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
-    return str(Path(path).resolve()) if path else None
-
-
-def register_extensions(app):
-    """Bind extensions and the template catalog to the app."""
-    from . import jobs
-    from .catalog import catalog_from_config
-    from .extensions import csrf
-
-    csrf.init_app(app)
-    app.extensions["letterhouse.catalog"] = catalog_from_config(app.config)
-    jobs.init_app(app)
-
-
-def register_blueprints(app):
-    """Attach the site's pages."""
-    from . import api, batch_views, health, views
-    from .extensions import csrf
-
-    app.register_blueprint(views.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(batch_views.bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)  # the API answers programs with bearer tokens, not forms with cookies
-
-
-def register_errorhandlers(app):
-    """Answer every error with a page of our own, never a traceback."""
-    from . import errors, security
-
-    errors.init_app(app)
-    security.init_app(app)
+def __getattr__(name):
+    if name == "create_app":
+        from letterhouse.web.app import create_app
+        return create_app
+    raise AttributeError(f"module 'letterhouse' has no attribute {name!r}")

@@ -9,9 +9,9 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
-from . import create_app
-from .catalog import BrokenTemplate
-from .handwriting import HANDS, INKS, PAPERS
+from letterhouse import create_app
+from letterhouse.letters.catalog import BrokenTemplate
+from letterhouse.render.hands import HANDS, INKS, PAPERS
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
@@ -44,7 +44,7 @@ def serve_command(host, port, dev, workers, threads):
     if dev:
         app.run(host=host, port=port, debug=True)
         return
-    from .server import serve
+    from letterhouse.web.server import serve
 
     config = app.config
     serve(create_app, host, port, workers or config["SERVER_WORKERS"], threads or config["SERVER_THREADS"],
@@ -68,11 +68,11 @@ def bench_command(rounds, letters, clients, requests_per_client, soak, json_path
 
         letterhouse bench --json bench.json
     """
-    from . import bench
-    from .bench_report import print_report
-    from .realism_cost import realism_cost
+    import letterhouse.bench.sections as bench
+    from letterhouse.bench.report import print_report
+    from letterhouse.bench.realism_cost import realism_cost
 
-    catalog = current_app.extensions["letterhouse.catalog"]
+    catalog = current_app.extensions["letterhouse.letters.catalog"]
     figures = {"machine": bench.machine_facts()}
     figures["warm_letter"] = bench.warm_letter(catalog, rounds)
     figures["cold_start"] = bench.cold_start()
@@ -87,7 +87,7 @@ def bench_command(rounds, letters, clients, requests_per_client, soak, json_path
 
 def usable_template(slug):
     """Return the template for a slug, or stop with why it cannot be used."""
-    entry = current_app.extensions["letterhouse.catalog"].get(slug)
+    entry = current_app.extensions["letterhouse.letters.catalog"].get(slug)
     if entry is None:
         raise click.ClickException(f"There is no template called “{slug}”. See: letterhouse templates list")
     if isinstance(entry, BrokenTemplate):
@@ -124,10 +124,10 @@ def render_command(slug, data_path, assignments, output):
 
         letterhouse render anniversary --data chris.json --set years=12 -o chris.pdf
     """
-    from .batch import letter_from_object
-    from .letters import letter_filename, write_letter_pdf
-    from .problems import LetterRefused
-    from .rows import RowsError, read_object_file
+    from letterhouse.batch.merge import letter_from_object
+    from letterhouse.letters.letter import letter_filename, write_letter_pdf
+    from letterhouse.letters.problems import LetterRefused
+    from letterhouse.batch.rows import RowsError, read_object_file
 
     template = usable_template(slug)
     try:
@@ -169,7 +169,7 @@ def samples_command(outdir, slug, hands, papers, ink, dpi):
 
         letterhouse samples out/samples --paper cream --paper ruled
     """
-    from .sample_sheet import SampleError, write_sample_sheet
+    from letterhouse.render.sample_sheet import SampleError, write_sample_sheet
 
     try:
         sheet = write_sample_sheet(usable_template(slug), outdir, hands, papers, ink, dpi)
@@ -199,8 +199,8 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
 
         letterhouse batch thank-you guests.csv -o thank-yous.zip --jobs 2
     """
-    from .batch import check_rows, write_batch, write_problems_beside
-    from .rows import RowsError, read_rows_file
+    from letterhouse.batch.merge import check_rows, write_batch, write_problems_beside
+    from letterhouse.batch.rows import RowsError, read_rows_file
 
     template = usable_template(slug)
     try:
@@ -267,7 +267,7 @@ def fields_command(slug, as_csv):
 
         letterhouse fields anniversary --csv > guests.csv
     """
-    from .batch import column_hint, header_csv
+    from letterhouse.batch.merge import column_hint, header_csv
 
     template = usable_template(slug)
     if as_csv:
@@ -291,7 +291,7 @@ def list_templates(as_json):
 
         letterhouse templates list --json
     """
-    entries = current_app.extensions["letterhouse.catalog"].entries()
+    entries = current_app.extensions["letterhouse.letters.catalog"].entries()
     if as_json:
         click.echo(json.dumps([template_summary(entry) for entry in entries], indent=2))
         return
@@ -327,9 +327,9 @@ def check_templates(paths, strict):
 
         letterhouse templates check letter_templates/anniversary.jinja
     """
-    from .template_report import check_files
+    from letterhouse.render.template_report import check_files
 
-    checks = check_files(paths, current_app.extensions["letterhouse.catalog"], current_app.config["MAX_PAGES"])
+    checks = check_files(paths, current_app.extensions["letterhouse.letters.catalog"], current_app.config["MAX_PAGES"])
     problems = [problem for check in checks for problem in check.problems]
     for problem in problems:
         click.echo(str(problem), err=problem.is_error)
@@ -352,9 +352,9 @@ def new_template(slug, directory):
 
         letterhouse templates new thank-you-neighbour
     """
-    from .starter import StarterRefused, write_starter
+    from letterhouse.letters.starter import StarterRefused, write_starter
 
-    directory = directory or current_app.extensions["letterhouse.catalog"].directories[0]
+    directory = directory or current_app.extensions["letterhouse.letters.catalog"].directories[0]
     try:
         template, example = write_starter(slug, directory)
     except StarterRefused as refusal:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
 from letterhouse import create_app
-from letterhouse.clock import TODAY_VARIABLE
+from letterhouse.letters.clock import TODAY_VARIABLE
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED_TEMPLATES = PROJECT / "letter_templates"
@@ -178,7 +178,7 @@ class RenderLogs(logging.Handler):
 def render_logs(request):
     """Fail any test whose rendering logged a warning, unless it says it expects one."""
     handler = RenderLogs()
-    loggers = [logging.getLogger("weasyprint"), logging.getLogger("letterhouse.render")]
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("letterhouse.render.pdf")]
     for logger in loggers:
         logger.addHandler(handler)
     yield handler

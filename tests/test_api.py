@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request
 
 from conftest import BUNDLED_TEMPLATES, pdf_shows, pdf_text
 from letterhouse import create_app
-from letterhouse.api_schema import openapi_document
+from letterhouse.web.openapi import openapi_document
 
 CHRIS = {"sender_name": "Sam Okafor", "recipient_name": "Chris Lindqvist", "years": 12,
          "memory": "the night the car broke down outside Lyon"}
@@ -290,12 +290,12 @@ def test_an_unknown_batch_is_404_and_an_unfinished_one_has_no_result_yet(api, ap
     assert api.get("/api/v1/batches/AAAAAAAAAAAAAAAA").status_code == 404
     assert api.get("/api/v1/batches/AAAAAAAAAAAAAAAA/result").status_code == 404
     with app.app_context():
-        from letterhouse.batch import check_rows
-        from letterhouse.rows import read_rows
+        from letterhouse.batch.merge import check_rows
+        from letterhouse.batch.rows import read_rows
 
-        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
         data = json.dumps([CHRIS]).encode()
-        job = app.extensions["letterhouse.jobs"].create("anniversary", data, "json",
+        job = app.extensions["letterhouse.batch.jobs"].create("anniversary", data, "json",
                                                         check_rows(template, read_rows(data, "json")))
     response = api.get(f"/api/v1/batches/{job.id}/result")
     assert response.status_code == 409 and response.get_json()["state"] == "checked"

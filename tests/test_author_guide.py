@@ -8,9 +8,9 @@ from jinja2.defaults import DEFAULT_FILTERS
 
 from conftest import BUNDLED_TEMPLATES, pdf_text
 from letterhouse.cli import cli
-from letterhouse.fields import COMMON_FIELDS, FIELD_KEYS, FIELD_TYPES, STYLE_FIELDS
-from letterhouse.template_checks import TOP_LEVEL_KEYS
-from letterhouse.templating import ENVIRONMENT
+from letterhouse.letters.fields import COMMON_FIELDS, FIELD_KEYS, FIELD_TYPES, STYLE_FIELDS
+from letterhouse.letters.front_matter import TOP_LEVEL_KEYS
+from letterhouse.letters.sandbox import ENVIRONMENT
 
 GUIDE = BUNDLED_TEMPLATES / "README.md"
 GUIDE_TEXT = GUIDE.read_text(encoding="utf-8")

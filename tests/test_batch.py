@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import pdf_text
-from letterhouse.batch import RowProblem, check_rows, problems_csv, write_batch
-from letterhouse.jobs import JobStore
-from letterhouse.rows import RowsError, read_rows
+from letterhouse.batch.merge import RowProblem, check_rows, problems_csv, write_batch
+from letterhouse.batch.jobs import JobStore
+from letterhouse.batch.rows import RowsError, read_rows
 
 NOTE_TEMPLATE = """---
 title: A short note
@@ -40,14 +40,14 @@ LONG_NOTE = "\n\n".join(f"Paragraph {n} of a note that goes on, and on, and on a
 @pytest.fixture
 def template(app):
     with app.app_context():
-        yield app.extensions["letterhouse.catalog"].get("anniversary")
+        yield app.extensions["letterhouse.letters.catalog"].get("anniversary")
 
 
 @pytest.fixture
 def note(app, templates_dir):
     (templates_dir / "note.jinja").write_text(NOTE_TEMPLATE)
     with app.app_context():
-        yield app.extensions["letterhouse.catalog"].get("note")
+        yield app.extensions["letterhouse.letters.catalog"].get("note")
 
 
 def csv_rows(text, bom=False):
@@ -248,7 +248,7 @@ def wait_for(store, job, timeout=60):
 
 
 def test_a_finished_job_is_still_there_after_a_restart_and_removed_when_old(app, template, tmp_path):
-    store = app.extensions["letterhouse.jobs"]
+    store = app.extensions["letterhouse.batch.jobs"]
     data = b"sender_name,recipient_name,years\nSam,Chris,12\n"
     job = store.create("anniversary", data, "csv", check_rows(template, read_rows(data, "csv")))
     assert store.start(job, template, jobs=1)
@@ -265,7 +265,7 @@ def test_a_finished_job_is_still_there_after_a_restart_and_removed_when_old(app,
 
 
 def test_a_job_left_running_by_a_process_that_is_gone_is_reported_as_interrupted(app, template):
-    store = app.extensions["letterhouse.jobs"]
+    store = app.extensions["letterhouse.batch.jobs"]
     data = b"sender_name,recipient_name,years\nSam,Chris,12\n"
     job = store.create("anniversary", data, "csv", check_rows(template, read_rows(data, "csv")))
     job.state, job.owner = "running", f"{2**22 + os.getpid()}:gone"  # no such process
@@ -275,7 +275,7 @@ def test_a_job_left_running_by_a_process_that_is_gone_is_reported_as_interrupted
 
 
 def test_a_batch_starts_once_however_often_start_is_pressed(app, template):
-    store = app.extensions["letterhouse.jobs"]
+    store = app.extensions["letterhouse.batch.jobs"]
     data = b"sender_name,recipient_name,years\nSam,Chris,12\n"
     job = store.create("anniversary", data, "csv", check_rows(template, read_rows(data, "csv")))
     twin = store.get(job.id)  # a second request that read the job before the first one started it
@@ -285,13 +285,13 @@ def test_a_batch_starts_once_however_often_start_is_pressed(app, template):
 
 
 def test_rows_are_checked_again_when_the_batch_starts(app, note, templates_dir):
-    store = app.extensions["letterhouse.jobs"]
+    store = app.extensions["letterhouse.batch.jobs"]
     data = b"sender_name,recipient_name,note\nSam,Chris,Hello\n"
     job = store.create("note", data, "csv", check_rows(note, read_rows(data, "csv")))
     (templates_dir / "note.jinja").write_text(NOTE_TEMPLATE.replace(
         "fields:\n", "fields:\n  - name: greeting\n    label: Greeting word\n    required: true\n", 1))
     with app.app_context():
-        changed = app.extensions["letterhouse.catalog"].get("note")
+        changed = app.extensions["letterhouse.letters.catalog"].get("note")
         assert store.start(job, changed, jobs=1)
     failed = wait_for(store, job)
     assert failed.state == "failed" and "template changed" in failed.message

@@ -10,11 +10,11 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ANNIVERSARY, PINNED_TODAY, pdf_shows, pdf_text, pin_today, without_spaces
-from letterhouse import clock
-from letterhouse.fields import STYLE_FIELDS
-from letterhouse.letters import envelope_pages, validate_mapping, write_letter_pdf
-from letterhouse.provenance import read_provenance
-from letterhouse.templating import long_date
+import letterhouse.letters.clock as clock
+from letterhouse.letters.fields import STYLE_FIELDS
+from letterhouse.letters.letter import envelope_pages, validate_mapping, write_letter_pdf
+from letterhouse.render.provenance import read_provenance
+from letterhouse.letters.sandbox import long_date
 
 # One other value for every style field: each changes how the letter looks, none what it says.
 OTHER_STYLE = {"hand": "kalam", "ink": "sepia", "paper": "ruled", "page_size": "Letter", "realism": "hurried",
@@ -28,7 +28,7 @@ def write(app):
     """Write an anniversary letter through the library door: write(**values) -> (Letter, PDF bytes)."""
     def write_letter(**values):
         with app.app_context():
-            template = app.extensions["letterhouse.catalog"].get("anniversary")
+            template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
             letter, errors = validate_mapping(template, {**ADDRESSED, **values})
             assert errors == {}
             return letter, write_letter_pdf(letter).pdf
@@ -58,7 +58,7 @@ def test_every_test_runs_on_the_same_pinned_day():
 
 
 def test_a_server_started_by_a_test_sees_the_pinned_day_too():
-    asked = subprocess.run([sys.executable, "-c", "from letterhouse import clock; print(clock.today())"],
+    asked = subprocess.run([sys.executable, "-c", "from letterhouse.letters import clock; print(clock.today())"],
                            capture_output=True, text=True, check=True)
     assert asked.stdout.strip() == PINNED_TODAY.isoformat()
 

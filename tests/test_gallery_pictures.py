@@ -7,8 +7,8 @@ import re
 import pytest
 from PIL import Image
 
-from letterhouse.handwriting import HANDS, INKS, PAPERS
-from letterhouse.samples import SAMPLE_SIZE
+from letterhouse.render.hands import HANDS, INKS, PAPERS
+from letterhouse.render.picker_samples import SAMPLE_SIZE
 
 POSTCARD = "---\ntitle: A postcard\noccasion: holiday\n---\nWish you were here.\n"
 

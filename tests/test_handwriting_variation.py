@@ -22,9 +22,9 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 
 from conftest import MM_PER_POINT, PROJECT, pdf_shows, pdf_text
-from letterhouse.handwriting import HANDS, STATIC_FONTS, written_font_file
-from letterhouse.letters import validate_mapping, write_letter_pdf
-from letterhouse.provenance import read_provenance
+from letterhouse.render.hands import HANDS, STATIC_FONTS, written_font_file
+from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.render.provenance import read_provenance
 
 STORY = (
     "We went deeper into the trees, seeing the geese settle on the green between the reeds, "
@@ -49,7 +49,7 @@ def write(app, templates_dir):
 
     def write_pdf(**values):
         with app.app_context():
-            template = app.extensions["letterhouse.catalog"].get("variation")
+            template = app.extensions["letterhouse.letters.catalog"].get("variation")
             letter, errors = validate_mapping(template, {**LETTER, **values})
             assert errors == {}
             return write_letter_pdf(letter).pdf
@@ -222,14 +222,14 @@ REWRITE_SCRIPT = """
 import json
 import sys
 from letterhouse import create_app
-from letterhouse.letters import validate_mapping, write_letter_pdf
-from letterhouse.provenance import read_provenance
+from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.render.provenance import read_provenance
 
 pdf_path, templates, values = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 made = read_provenance(open(pdf_path, "rb").read())
 app = create_app({"SECRET_KEY": "another-process", "TEMPLATES": templates})
 with app.app_context():
-    template = app.extensions["letterhouse.catalog"].get(made.template)
+    template = app.extensions["letterhouse.letters.catalog"].get(made.template)
     assert template.digest == made.template_sha256, "the template file has changed since"
     letter, errors = validate_mapping(template, {**values, "seed": str(made.seed)})
     sys.stdout.buffer.write(write_letter_pdf(letter).pdf)

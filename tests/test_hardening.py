@@ -137,14 +137,14 @@ def test_random_csv_rows_are_checked_row_by_row_without_a_crash(header, rows):
     import csv
     import io
 
-    from letterhouse.batch import check_rows
-    from letterhouse.rows import RowsError, read_rows
+    from letterhouse.batch.merge import check_rows
+    from letterhouse.batch.rows import RowsError, read_rows
 
     buffer = io.StringIO()
     csv.writer(buffer).writerows([header, *rows])
     app = create_app({"TESTING": True, "SECRET_KEY": "fuzz", "INSTANCE_PATH": "/tmp/letterhouse-fuzz"})
     with app.app_context():
-        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
         try:
             check = check_rows(template, read_rows(buffer.getvalue().encode(), "csv"))
         except RowsError as error:

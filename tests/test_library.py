@@ -9,11 +9,11 @@ import re
 import pytest
 
 from letterhouse import create_app
-from letterhouse.catalog import load_template
-from letterhouse.compose import body_paragraphs, render_body
-from letterhouse.fields import COMMON_FIELDS
-from letterhouse.letters import validate_mapping
-from letterhouse.template_report import check_file, example_path
+from letterhouse.letters.catalog import load_template
+from letterhouse.render.compose import body_paragraphs, render_body
+from letterhouse.letters.fields import COMMON_FIELDS
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.template_report import check_file, example_path
 
 from conftest import BUNDLED_TEMPLATES, pdf_shows, pdf_text
 

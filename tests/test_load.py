@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from letterhouse.bench import PeakMemory, free_port, post_many, wait_until_up
+from letterhouse.bench.sections import PeakMemory, free_port, post_many, wait_until_up
 
 CLIENTS = 4
 WARM_REQUESTS, MEASURED_REQUESTS = 5, 15  # per client; the whole test stops by itself in well under a minute

@@ -1,7 +1,7 @@
 """A letter body is prose: tag-only lines vanish, phrasing varies by seed, stray punctuation is tidied."""
 
-from letterhouse.compose import body_paragraphs
-from letterhouse.templating import ENVIRONMENT, first_name, long_date
+from letterhouse.render.compose import body_paragraphs
+from letterhouse.letters.sandbox import ENVIRONMENT, first_name, long_date
 
 
 def render(source, **values):
@@ -41,12 +41,12 @@ def test_a_line_holding_only_a_comment_vanishes_too():
 
 
 def test_lines_broken_by_hand_are_set_as_verse_without_a_first_line_indent(app, templates_dir):
-    from letterhouse.compose import compose_letter_html
-    from letterhouse.letters import validate_mapping
+    from letterhouse.render.compose import compose_letter_html
+    from letterhouse.letters.letter import validate_mapping
 
     (templates_dir / "poem.jinja").write_text("---\ntitle: Poem\n---\nA prose paragraph.\n\nRoses are red,\nviolets are blue.\n")
     with app.app_context():
-        template = app.extensions["letterhouse.catalog"].get("poem")
+        template = app.extensions["letterhouse.letters.catalog"].get("poem")
         html = compose_letter_html(validate_mapping(template, {"sender_name": "A", "recipient_name": "B"})[0])
     assert '<p class="verse">Roses are red,<br>' in html.replace("\n", "")
     assert "<p>A prose paragraph.</p>" in html

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from conftest import MM_PER_POINT, pdf_page_count, pdf_text
-from letterhouse.compose import body_paragraphs
-from letterhouse.handwriting import HANDS, PAGE_SIZES
+from letterhouse.render.compose import body_paragraphs
+from letterhouse.render.hands import HANDS, PAGE_SIZES
 
 LONG_MEMORY = " ".join(["We walked along the harbour wall and talked about everything and nothing."] * 40)
 
@@ -23,7 +23,7 @@ def test_blank_lines_part_paragraphs_and_newlines_part_lines():
 def test_a_long_letter_flows_onto_numbered_pages(letters, anniversary_values, app):
     values = {**anniversary_values, "memory": LONG_MEMORY[:390]}
     app.config["TEXT_MAX_LENGTH"] = 4000
-    (app.extensions["letterhouse.catalog"].directories[0] / "long.jinja").write_text(
+    (app.extensions["letterhouse.letters.catalog"].directories[0] / "long.jinja").write_text(
         "---\ntitle: Long\nfields:\n  - name: story\n    type: text\n---\n{{ story }}\n\n{{ story }}\n\n{{ story }}\n")
     preview = letters.submit("long", {**values, "story": LONG_MEMORY[:3900]}).get_data(as_text=True)
     pdf = letters.download("long", preview).data
@@ -37,7 +37,7 @@ def test_a_long_letter_flows_onto_numbered_pages(letters, anniversary_values, ap
 
 def test_a_letter_past_the_page_limit_is_refused_with_a_clear_message(letters, anniversary_values, app):
     app.config["MAX_PAGES"] = 1
-    (app.extensions["letterhouse.catalog"].directories[0] / "long.jinja").write_text(
+    (app.extensions["letterhouse.letters.catalog"].directories[0] / "long.jinja").write_text(
         "---\ntitle: Long\nfields:\n  - name: story\n    type: text\n---\n{{ story }}\n\n{{ story }}\n")
     response = letters.submit("long", {**anniversary_values, "story": LONG_MEMORY[:3900]})
     assert response.status_code == 422
@@ -111,10 +111,10 @@ def test_every_paper_and_ink_renders_the_letter(letters, anniversary_values, pap
 
 
 def test_a_letter_slower_than_the_time_limit_is_refused(app):
-    from letterhouse.letters import validate_mapping, write_letter_pdf
-    from letterhouse.render import LetterTooSlow
+    from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+    from letterhouse.render.pdf import LetterTooSlow
 
-    template = app.extensions["letterhouse.catalog"].get("anniversary")
+    template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
     with app.app_context():
         letter, _ = validate_mapping(template, {"sender_name": "Sam", "recipient_name": "Chris", "years": 3,
                                                 "memory": LONG_MEMORY[:400]})

@@ -6,9 +6,9 @@ import pdfplumber
 import pytest
 
 from conftest import pdf_fonts, pdf_text
-from letterhouse.coverage import NOBODY, Run, coverage_notes, unwritable_characters, written_runs
-from letterhouse.handwriting import HANDS, all_faces
-from letterhouse.letters import validate_mapping, write_letter_pdf
+from letterhouse.render.glyph_coverage import NOBODY, Run, coverage_notes, unwritable_characters, written_runs
+from letterhouse.render.hands import HANDS, all_faces
+from letterhouse.letters.letter import validate_mapping, write_letter_pdf
 
 SCRIPTS = {
     "latin-accents": "Zoë, Ægir, Łódź, Żółć, Příliš žluťoučký kůň, Árvíztűrő, Ğüneş",
@@ -42,7 +42,7 @@ def only_bundled_fonts(pdf):
 def letter_pdf(app, hand, memory, **values):
     """Return the PDF of the anniversary letter with `memory` typed into its memory field."""
     with app.app_context():
-        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
         data = {"sender_name": "Sam Okafor", "recipient_name": "Chris Lindqvist", "years": "12",
                 "memory": memory, "hand": hand, "paper": "white", **values}
         letter, errors = validate_mapping(template, data)
@@ -113,7 +113,7 @@ def test_characters_no_hand_can_write_are_left_out_and_named_by_field(app):
     assert only_bundled_fonts(pdf)
     assert "the picnic in the rain" in " ".join(pdf_text(pdf).split())
     with app.app_context():
-        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
         letter, _ = validate_mapping(template, {"sender_name": "Sam", "recipient_name": "Chris", "years": "3",
                                                 "memory": memory, "closing": "Love ❤️"})
     notes = {note.field: note for note in coverage_notes(letter)}

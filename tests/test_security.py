@@ -7,7 +7,7 @@ import pytest
 
 from conftest import pdf_shows, pdf_text
 from letterhouse.config import STATIC_ROOT
-from letterhouse.render import FetchRefused, Renderer, StaticOnlyFetcher
+from letterhouse.render.pdf import FetchRefused, Renderer, StaticOnlyFetcher
 
 HOSTILE_TEXT = ['<b>x</b>', '{{ 7*7 }}', '<img src="file:///etc/passwd">', "{% include '/etc/passwd' %}"]
 

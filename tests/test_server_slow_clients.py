@@ -11,8 +11,8 @@ from conftest import pdf_text
 from serving import Visitor, copy_bundled_templates, csrf_token, letterhouse_serve
 
 from letterhouse import create_app
-from letterhouse.letters import validate_mapping, write_letter_pdf
-from letterhouse.render import LetterTooSlow
+from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.render.pdf import LetterTooSlow
 
 TIME_LIMIT = 3  # seconds, for the server below
 LONG_STORY = """---
@@ -121,7 +121,7 @@ def test_a_letter_too_slow_to_write_is_refused_in_time_by_the_threaded_server(se
 
 def test_the_time_limit_holds_on_a_thread_as_on_the_main_thread(tmp_path):
     app = create_app({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})
-    template = app.extensions["letterhouse.catalog"].get("thank-you")
+    template = app.extensions["letterhouse.letters.catalog"].get("thank-you")
     with app.app_context():
         letter, _ = validate_mapping(template, {"sender_name": "Ada", "recipient_name": "Grace", "what": "tea"})
     outcome = {}

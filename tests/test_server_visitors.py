@@ -9,7 +9,7 @@ import pytest
 from conftest import ANNIVERSARY, pdf_text
 from serving import Visitor, csrf_token, letterhouse_serve
 
-from letterhouse.server import serve
+from letterhouse.web.server import serve
 
 RECIPIENTS = ["Ada Quist", "Bruno Feld", "Chiara Rossi", "Dmitri Orlov", "Eun-ji Park", "Farah Haddad", "Gus Moreau"]
 

@@ -10,7 +10,7 @@ from conftest import ANNIVERSARY, pdf_text
 from serving import Visitor, copy_bundled_templates, csrf_token, letterhouse_serve
 
 from letterhouse import create_app
-from letterhouse.server import warm_up
+from letterhouse.web.server import warm_up
 
 # Loads and validates fine; only writing its example divides by zero.
 COUNTDOWN = """---
@@ -38,7 +38,7 @@ def templates_with_a_failing_example(tmp_path):
 
 def first_template(templates, tmp_path):
     app = create_app({"SECRET_KEY": "x", "TEMPLATES": str(templates), "INSTANCE_PATH": str(tmp_path / "i")})
-    return app.extensions["letterhouse.catalog"].templates()[0].slug
+    return app.extensions["letterhouse.letters.catalog"].templates()[0].slug
 
 
 def wait_for_new_workers(server, old, count, timeout=90):

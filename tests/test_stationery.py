@@ -10,10 +10,10 @@ from pypdf import PdfReader
 
 from conftest import MM_PER_POINT, pdf_fonts, pdf_page_count, pdf_page_sizes_mm, pdf_text
 from letterhouse.cli import cli
-from letterhouse.compose import compose_letter_html
-from letterhouse.handwriting import HANDS, INKS, PAPERS, STATIC_FONTS, font_info, x_height
-from letterhouse.letters import validate_mapping, write_letter_pdf
-from letterhouse.stationery import ENVELOPES, LETTERHEAD_MARGIN_MM, MONOGRAM_HAND, monogram
+from letterhouse.render.compose import compose_letter_html
+from letterhouse.render.hands import HANDS, INKS, PAPERS, STATIC_FONTS, font_info, x_height
+from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.render.stationery import ENVELOPES, LETTERHEAD_MARGIN_MM, MONOGRAM_HAND, monogram
 
 ADDRESS = "14 Harbour Row\nFalmouth TR11 3AB\nUnited Kingdom"
 SENDER_ADDRESS = "3 Rue des Lilas\n69002 Lyon\nFrance"
@@ -22,7 +22,7 @@ SENDER_ADDRESS = "3 Rue des Lilas\n69002 Lyon\nFrance"
 def make_letter(app, **values):
     """Return the anniversary Letter for these values, which must be valid."""
     with app.app_context():
-        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
         letter, errors = validate_mapping(template, {"sender_name": "Sam Okafor", "recipient_name": "Chris Lindqvist",
                                                      "years": "12", "paper": "white", **values})
     assert errors == {}
@@ -234,7 +234,7 @@ def test_an_envelope_needs_their_address(letters, anniversary_values):
 
 def test_an_envelope_without_an_address_is_refused_by_field_for_every_door(app):
     with app.app_context():
-        template = app.extensions["letterhouse.catalog"].get("anniversary")
+        template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
         letter, errors = validate_mapping(template, {"sender_name": "Sam", "recipient_name": "Chris", "years": "3",
                                                      "envelope": "US10"})
     assert letter is None

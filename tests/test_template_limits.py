@@ -5,10 +5,10 @@ import tracemalloc
 
 import pytest
 
-from letterhouse.catalog import BrokenTemplate, load_template
-from letterhouse.compose import render_body
-from letterhouse.letters import validate_mapping
-from letterhouse.problems import LetterBodyFailed, TemplateError
+from letterhouse.letters.catalog import BrokenTemplate, load_template
+from letterhouse.render.compose import render_body
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.letters.problems import LetterBodyFailed, TemplateError
 
 HEAD = "---\ntitle: An attack\nfields:\n  - name: years\n    type: integer\n---\n"  # the body starts at line 7
 LETTER = {"sender_name": "Ana", "recipient_name": "Ben", "years": 23}
@@ -122,7 +122,7 @@ def test_a_file_that_trips_a_fault_is_one_unavailable_entry(client, templates_di
     def fault(*args, **kwargs):
         raise RuntimeError(f"a bug that names {templates_dir}")
 
-    monkeypatch.setattr("letterhouse.catalog.parse_front_matter", fault)
+    monkeypatch.setattr("letterhouse.letters.catalog.parse_front_matter", fault)
     (templates_dir / "faulty.jinja").write_text("---\ntitle: Faulty\n---\nHello.\n")
     health = client.get("/healthz")
     assert health.status_code == 200
@@ -161,6 +161,6 @@ def test_the_cli_check_still_names_the_path_it_was_given(tmp_path):
 
 def test_a_catalog_entry_for_a_bad_file_is_broken_not_an_error(app, templates_dir):
     (templates_dir / "laughs.jinja").write_text(BAD_FILES["laughs"][0])
-    entry = app.extensions["letterhouse.catalog"].get("laughs")
+    entry = app.extensions["letterhouse.letters.catalog"].get("laughs")
     assert isinstance(entry, BrokenTemplate)
     assert str(entry.problems[0]).startswith("laughs.jinja:2: front matter is not valid YAML: anchors and aliases")

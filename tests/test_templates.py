@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from letterhouse.catalog import BrokenTemplate, Catalog, load_template
-from letterhouse.compose import body_paragraphs, render_body
-from letterhouse.letters import validate_mapping
-from letterhouse.problems import TemplateError
+from letterhouse.letters.catalog import BrokenTemplate, Catalog, load_template
+from letterhouse.render.compose import body_paragraphs, render_body
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.letters.problems import TemplateError
 
 GOLDEN = Path(__file__).parent / "golden"
 LIMITS = {"string": 200, "text": 4000}
@@ -47,7 +47,7 @@ def test_broken_template_names_the_line_and_the_mistake(path):
 
 
 def test_every_bundled_template_loads_without_problems(app):
-    entries = app.extensions["letterhouse.catalog"].entries()
+    entries = app.extensions["letterhouse.letters.catalog"].entries()
     assert [e.slug for e in entries if isinstance(e, BrokenTemplate)] == []
     assert {"anniversary", "thank-you", "love-letter"} <= {e.slug for e in entries}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from letterhouse import template_report
+import letterhouse.render.template_report as template_report
 from letterhouse.cli import cli
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -107,7 +107,7 @@ def test_check_refuses_an_example_longer_than_the_page_limit(runner, app, templa
 
 
 @pytest.mark.expect_render_warnings  # WeasyPrint, too, says it drew an empty box
-@pytest.mark.skipif(importlib.util.find_spec("letterhouse.coverage") is None, reason="coverage.py not here yet")
+@pytest.mark.skipif(importlib.util.find_spec("letterhouse.render.glyph_coverage") is None, reason="coverage.py not here yet")
 def test_check_names_a_character_no_hand_can_write_where_it_was_typed(runner, templates_dir):
     example = templates_dir / "examples" / "thank-you.json"
     data = json.loads(example.read_text())

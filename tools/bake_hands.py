@@ -54,7 +54,7 @@ from bake_layout import (STATES, add_cycle, alias_positioning, contextual_rules,
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from letterhouse.handwriting import HANDS, JOINED_HANDS  # noqa: E402 -- the registry, from the checkout
+from letterhouse.render.hands import HANDS, JOINED_HANDS  # noqa: E402 -- the registry, from the checkout
 
 FONTS = ROOT / "static" / "fonts"
 BAKE_VERSION = 2  # bump when the recipe changes, so --check sees every file as stale

@@ -3,7 +3,7 @@
 import pytest
 
 from .browsing import expect, wait_for_images
-from letterhouse.handwriting import HANDS, INKS, PAPERS
+from letterhouse.render.hands import HANDS, INKS, PAPERS
 
 
 @pytest.mark.parametrize("kind, registry", [("hand", HANDS), ("ink", INKS), ("paper", PAPERS)])

@@ -1,0 +1,1 @@
+"""Mail merge: rows, checking, the pool, outputs, job records. Imports no Flask."""

@@ -1,0 +1,1 @@
+"""`letterhouse bench`: Letterhouse measured against plain WeasyPrint in one run."""

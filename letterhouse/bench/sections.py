@@ -1,0 +1,250 @@
+"""`letterhouse bench`: Letterhouse measured side by side with plain WeasyPrint, in one run."""
+
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from letterhouse.render.compose import compose_letter_html
+from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.render.realism import letter_css
+from letterhouse.render.pdf import get_renderer, harfbuzz_subsetter_available
+from letterhouse.letters.catalog import example_values
+
+BENCH_SLUG = "thank-you"  # a one-page letter
+
+
+def machine_facts():
+    """Return the facts a figure means nothing without."""
+    from weasyprint import __version__ as weasyprint_version  # noqa: PLC0415 (version only)
+
+    return {"python": platform.python_version(), "weasyprint": weasyprint_version, "cores": os.cpu_count(),
+            "machine": platform.machine(), "fast_font_subsetting": harfbuzz_subsetter_available()}
+
+
+def bench_letter(catalog, slug=BENCH_SLUG, **overrides):
+    """Return the example Letter of a template, with some values changed."""
+    template = catalog.get(slug)
+    letter, errors = validate_mapping(template, {**example_values(template), **overrides})
+    if letter is None:
+        raise RuntimeError(f"the example of {slug} does not validate: {errors}")
+    return letter
+
+
+def median_ms(samples):
+    return round(statistics.median(samples) * 1000, 2)
+
+
+def warm_letter(catalog, rounds):
+    """Time a warm one-page letter through Letterhouse and the same page through plain WeasyPrint."""
+    template = catalog.get(BENCH_SLUG)
+    data = example_values(template)
+    renderer = get_renderer()
+    letter, _ = validate_mapping(template, data)
+    html = compose_letter_html(letter)
+    values = letter.values
+    own_css = letter_css(values, letter.seed)
+    ours, floor = [], []
+    for round_number in range(rounds + 3):
+        started = time.perf_counter()
+        write_letter_pdf(validate_mapping(template, data)[0])
+        middle = time.perf_counter()
+        # The floor: the same HTML and the same CSS (the letter's own stylesheet parsed anew, as
+        # Letterhouse does), straight through WeasyPrint with the same warm font configuration.
+        stylesheets = renderer.stylesheets_for(values["page_size"], values["paper"], values["hand"], own_css)
+        renderer.plain_pdf(html, stylesheets)
+        if round_number >= 3:  # the first rounds warm caches for both
+            ours.append(middle - started)
+            floor.append(time.perf_counter() - middle)
+    return {"letterhouse_ms": median_ms(ours), "weasyprint_floor_ms": median_ms(floor),
+            "ratio": round(statistics.median(ours) / statistics.median(floor), 2), "rounds": rounds}
+
+
+COLD_START_SCRIPT = """
+import sys, time
+started = time.perf_counter()
+from letterhouse import create_app
+from letterhouse.bench.sections import bench_letter
+from letterhouse.letters.letter import write_letter_pdf
+app = create_app({"SECRET_KEY": "bench"})
+with app.app_context():
+    write_letter_pdf(bench_letter(app.extensions["letterhouse.letters.catalog"]))
+print(time.perf_counter() - started)
+"""
+
+
+def cold_start():
+    """Time a new process from its start to its first PDF (interpreter start-up included)."""
+    started = time.perf_counter()
+    inside = subprocess.run([sys.executable, "-c", COLD_START_SCRIPT], capture_output=True, text=True,
+                            check=True).stdout.strip().splitlines()[-1]
+    return {"process_to_first_pdf_s": round(time.perf_counter() - started, 3),
+            "import_to_first_pdf_s": round(float(inside), 3)}
+
+
+def batch_throughput(catalog, letters, jobs_list):
+    """Time `letters` letters through the batch door with each number of workers."""
+    from letterhouse.batch.merge import check_rows, write_batch
+    from letterhouse.batch.rows import read_rows
+
+    template = catalog.get(BENCH_SLUG)
+    rows = [{**example_values(template), "recipient_name": f"Guest {i}"} for i in range(letters)]
+    check = check_rows(template, read_rows(json.dumps(rows).encode(), "json"))
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for jobs in jobs_list:
+            peak = PeakMemory()
+            with peak:
+                result = write_batch(check, Path(folder) / f"out-{jobs}.zip", jobs=jobs)
+            results[f"{jobs}_workers"] = {"letters_per_s": round(result.rate, 1), "seconds": round(result.seconds, 2),
+                                          "peak_rss_mb": peak.megabytes,
+                                          "largest_worker_mb": round(peak.peak_child / 2**20, 1)}
+    first, last = results[f"{jobs_list[0]}_workers"], results[f"{jobs_list[-1]}_workers"]
+    results["speed_up"] = round(last["letters_per_s"] / first["letters_per_s"], 2)
+    return results
+
+
+class PeakMemory:
+    """Sample the resident memory of this process and its children; keep the peak of the sum."""
+
+    def __init__(self, root_pid=None, interval=0.05):
+        self.root_pid, self.interval, self.peak = root_pid or os.getpid(), interval, 0
+        self.peak_child = 0  # the largest single child process seen: a batch or gunicorn worker
+        self._stop = threading.Event()
+
+    def sizes(self):
+        """Return the resident sizes of the root process and of each of its children."""
+        import psutil
+
+        try:
+            root = psutil.Process(self.root_pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0, []
+        sizes = []
+        for process in processes:
+            try:
+                sizes.append(process.memory_info().rss)
+            except psutil.Error:
+                sizes.append(0)
+        return sizes[0], sizes[1:]
+
+    def sample(self):
+        root, children = self.sizes()
+        self.peak_child = max([self.peak_child, *children])
+        return root + sum(children)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def megabytes(self):
+        return round(self.peak / 2**20, 1)
+
+
+def memory_soak(catalog, renders):
+    """Render many letters in this process; report resident memory early on and at the end."""
+    import psutil
+
+    process, letter = psutil.Process(), bench_letter(catalog)
+    readings = {}
+    for count in range(1, renders + 1):
+        write_letter_pdf(letter)
+        if count in (100, renders // 2, renders):
+            readings[count] = round(process.memory_info().rss / 2**20, 1)
+    first, last = readings[100], readings[renders]
+    return {"renders": renders, "rss_mb": readings, "growth_mb_after_100": round(last - first, 1)}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def web_load(clients, requests_per_client, workers):
+    """POST letters to the production server on loopback from concurrent clients; time each answer."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "letterhouse.cli", "serve", "--port", str(port),
+                               "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "LETTERHOUSE_SECRET_KEY": "bench"})
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        url = f"http://127.0.0.1:{port}/api/v1/letters/{BENCH_SLUG}"
+        body = json.dumps(example_data_for_web()).encode()
+        latencies, errors = [], []
+        peak = PeakMemory(server.pid)
+        with peak:
+            started = time.perf_counter()
+            threads = [threading.Thread(target=post_many, args=(url, body, requests_per_client, latencies, errors))
+                       for _ in range(clients)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+    return {"clients": clients, "requests": len(latencies) + len(errors), "errors": len(errors),
+            "requests_per_s": round(len(latencies) / elapsed, 1), "p50_ms": percentile_ms(latencies, 50),
+            "p95_ms": percentile_ms(latencies, 95), "server_peak_rss_mb": peak.megabytes, "workers": workers}
+
+
+def example_data_for_web():
+    from letterhouse import create_app
+
+    app = create_app({"SECRET_KEY": "bench"})
+    return example_values(app.extensions["letterhouse.letters.catalog"].get(BENCH_SLUG))
+
+
+def wait_until_up(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer {url} within {timeout} s")
+
+
+def post_many(url, body, count, latencies, errors):
+    for _ in range(count):
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                ok = response.status == 200 and response.read(5) == b"%PDF-"
+        except OSError as error:
+            errors.append(str(error))
+            continue
+        (latencies if ok else errors).append(time.perf_counter() - started)
+
+
+def percentile_ms(sorted_samples, percent):
+    if not sorted_samples:
+        return None
+    index = min(len(sorted_samples) - 1, round(percent / 100 * (len(sorted_samples) - 1)))
+    return round(sorted_samples[index] * 1000, 1)

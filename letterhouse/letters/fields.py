@@ -1,0 +1,246 @@
+"""Letter fields: the field types a template may declare, the common fields, and the form built from them."""
+
+import keyword
+from dataclasses import dataclass, field
+
+from flask_wtf import FlaskForm
+from wtforms import fields as wtf
+from wtforms import validators
+from wtforms.fields.choices import SelectChoice
+
+import letterhouse.letters.clock as clock
+from letterhouse.render.hands import HANDS, INKS, PAGE_SIZES, PAPERS
+from letterhouse.render.realism import DEFAULT_REALISM, REALISM, SAME_HAND
+from letterhouse.render.stationery import ENVELOPE_CHOICES, NO_ENVELOPE
+
+FIELD_KEYS = ("name", "label", "type", "required", "default", "help", "placeholder",
+              "max_length", "min", "max", "choices")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a letter, as declared in a template file or built in."""
+
+    name: str
+    label: str
+    type: str = "string"
+    required: bool = False
+    default: object = None
+    help: str = ""
+    placeholder: str = ""
+    max_length: int | None = None
+    min: int | None = None
+    max: int | None = None
+    choices: tuple = ()  # ((value, label), ...)
+    group: str = "letter"  # the fieldset it is shown in: sender, recipient, letter, style
+    line: int = 0  # where it is declared in its template file
+
+
+class ParsedOnceMixin:
+    """A field whose unreadable input gets one plain message, not a parse error plus a range error."""
+
+    parse_message = "{label} is not readable."
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None  # left empty: Optional or InputRequired decides, not the parser
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.parse_message.format(label=self.label.text)) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise validators.StopValidation()
+        super().pre_validate(form)
+
+
+class WholeNumberField(ParsedOnceMixin, wtf.IntegerField):
+    parse_message = "{label} must be a whole number, like 12."
+
+
+class CalendarDateField(ParsedOnceMixin, wtf.DateField):
+    parse_message = "{label} must be a date, like 2026-02-14."
+
+
+def _text_length(spec, limits):
+    return validators.Length(max=spec.max_length or limits[spec.type],
+                             message=f"{spec.label} can be at most %(max)d characters.")
+
+
+def _string_field(spec, limits):
+    return wtf.StringField, [_text_length(spec, limits)], {}
+
+
+def _text_field(spec, limits):
+    return wtf.TextAreaField, [_text_length(spec, limits)], {}
+
+
+def _integer_field(spec, limits):
+    checks = []
+    if spec.min is not None or spec.max is not None:
+        checks.append(validators.NumberRange(spec.min, spec.max, message=_range_message(spec)))
+    return WholeNumberField, checks, {}
+
+
+def _range_message(spec):
+    if spec.min is not None and spec.max is not None:
+        return f"{spec.label} must be between {spec.min} and {spec.max}."
+    if spec.min is not None:
+        return f"{spec.label} must be at least {spec.min}."
+    return f"{spec.label} must be at most {spec.max}."
+
+
+def _date_field(spec, limits):
+    return CalendarDateField, [], {}
+
+
+def _choice_field(spec, limits):
+    choices = [SelectChoice(value, label) for value, label in spec.choices]
+    return wtf.SelectField, [], {"choices": choices, "validate_choice": True}
+
+
+def _boolean_field(spec, limits):
+    return wtf.BooleanField, [], {"false_values": ("false", "no", "0", "off", "")}
+
+
+# Adding a field type is adding an entry here: a function spec -> (field class, validators, kwargs).
+FIELD_TYPES = {
+    "string": _string_field,
+    "text": _text_field,
+    "integer": _integer_field,
+    "date": _date_field,
+    "choice": _choice_field,
+    "boolean": _boolean_field,
+}
+
+
+def _registry_choices(registry):
+    return tuple((key, entry.label) for key, entry in registry.items())
+
+
+COMMON_FIELDS = (
+    FieldSpec("sender_name", "Your name", required=True, group="sender",
+              help="How you sign and how the letter knows you."),
+    FieldSpec("sender_address", "Your address", type="text", max_length=300, group="sender",
+              help="Optional; written at the top right, one line per line."),
+    FieldSpec("recipient_name", "Their name", required=True, group="recipient"),
+    FieldSpec("recipient_address", "Their address", type="text", max_length=300, group="recipient",
+              help="Optional; for formal letters and envelopes."),
+    FieldSpec("date", "Date", type="date", group="details", default=clock.today,
+              help="Defaults to today."),
+    FieldSpec("place", "Written from", group="details", placeholder="Lisbon",
+              help="Optional; a town shown beside the date."),
+    FieldSpec("salutation", "Greeting", group="details",
+              help="Leave empty for “Dear <their first name>,”."),
+    FieldSpec("closing", "Closing", group="details", placeholder="With love,"),
+    FieldSpec("signature", "Signature", group="details", help="Leave empty to sign with your name."),
+)
+
+STYLE_FIELDS = (
+    FieldSpec("hand", "Handwriting", type="choice", default="caveat", group="style",
+              choices=_registry_choices(HANDS)),
+    FieldSpec("ink", "Ink", type="choice", default="midnight", group="style",
+              choices=_registry_choices(INKS)),
+    FieldSpec("paper", "Paper", type="choice", default="cream", group="style",
+              choices=_registry_choices(PAPERS)),
+    FieldSpec("page_size", "Page size", type="choice", default="A4", group="style",
+              choices=_registry_choices(PAGE_SIZES)),
+    FieldSpec("realism", "Realism", type="choice", default=DEFAULT_REALISM, group="style",
+              choices=_registry_choices(REALISM),
+              help="How much the writing lives: letters that differ, lines that wander, pen pressure."),
+    FieldSpec("signature_hand", "Signature", type="choice", default=SAME_HAND, group="style",
+              choices=((SAME_HAND, "In the same hand"), *_registry_choices(HANDS))),
+    FieldSpec("envelope", "Envelope", type="choice", default=NO_ENVELOPE, group="style",
+              choices=ENVELOPE_CHOICES, help="Adds a last page to print on an envelope, addressed in the same hand."),
+    FieldSpec("archival", "Archival PDF", type="boolean", default=False, group="style",
+              help="PDF/A, for keeping for years, and tagged so that screen readers can read it aloud."),
+)
+
+BUILT_IN_NAMES = frozenset(spec.name for spec in COMMON_FIELDS + STYLE_FIELDS) | {"seed", "csrf_token"}
+
+
+def name_problem(name):
+    """Return why `name` cannot name a template field, or None when it can."""
+    if not isinstance(name, str) or not name.isidentifier() or name != name.lower():
+        return f"field name {name!r} must be a lowercase identifier like 'shared_memory'"
+    if name.startswith("_") or keyword.iskeyword(name) or name in {"true", "false", "none"}:
+        return f"field name {name!r} is reserved"
+    if name in BUILT_IN_NAMES:
+        return f"field name {name!r} is a common field every letter already has"
+    if hasattr(FlaskForm, name):
+        return f"field name {name!r} clashes with the form's own attribute {name!r}"
+    return None
+
+
+def make_form_field(spec, limits):
+    """Return an unbound WTForms field for one FieldSpec."""
+    field_class, checks, kwargs = FIELD_TYPES[spec.type](spec, limits)
+    if spec.required and spec.type != "boolean":
+        checks.insert(0, validators.InputRequired(message=f"Please fill in {spec.label.lower()}."))
+    elif spec.type in ("integer", "date"):
+        checks.insert(0, validators.Optional())
+    render_kw = {"placeholder": spec.placeholder} if spec.placeholder else {}
+    if spec.required:
+        render_kw["required"] = True
+    return field_class(spec.label, checks, default=spec.default, description=spec.help,
+                       render_kw=render_kw or None, **kwargs)
+
+
+class LetterForm(FlaskForm):
+    """Base of every template's form; knows its FieldSpecs by name."""
+
+    seed = wtf.HiddenField()
+    specs = {}
+
+    def validate(self, extra_validators=None):
+        """Check each field, then the rules that involve two fields at once."""
+        valid = super().validate(extra_validators)
+        for check in LETTER_CHECKS:
+            valid = check(self) and valid
+        return valid
+
+    def letter_values(self):
+        """Return the validated values by field name: text left empty is "", a cleared date is its default."""
+        return {name: empty_as(spec, self[name].data) for name, spec in self.specs.items()}
+
+
+def envelope_has_an_address(form):
+    """Return False, with a message on their address, for an envelope with nowhere to send it."""
+    if "envelope" not in form or form.envelope.data in (None, "", NO_ENVELOPE):
+        return True
+    if "recipient_address" not in form or (form.recipient_address.data or "").strip():
+        return True
+    form.recipient_address.errors = [*form.recipient_address.errors,
+                                     "An envelope needs their address: write it here, one line per line."]
+    return False
+
+
+# Rules that involve more than one field: each takes the form, adds its messages, returns validity.
+LETTER_CHECKS = (envelope_has_an_address,)
+
+
+def empty_as(spec, value):
+    """Return a field's value with emptiness made uniform for templates to test with `{% if %}`."""
+    if value is not None and value != "":
+        return value
+    if callable(spec.default):
+        return spec.default()
+    return None if spec.type in ("integer",) else False if spec.type == "boolean" else ""
+
+
+def build_form_class(slug, specs, limits):
+    """Return a LetterForm subclass with one field per spec, in order."""
+    attrs = {spec.name: make_form_field(spec, limits) for spec in specs}
+    attrs["specs"] = {spec.name: spec for spec in specs}
+    return type(f"LetterForm_{slug.replace('-', '_')}", (LetterForm,), attrs)
+
+
+def with_defaults(spec, defaults):
+    """Return spec with the template's default for it, if the template gives one."""
+    if spec.name not in defaults:
+        return spec
+    return FieldSpec(**{**spec.__dict__, "default": defaults[spec.name]})
+

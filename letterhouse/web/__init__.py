@@ -1,0 +1,1 @@
+"""The web doors: site pages, the JSON API, errors, security headers, health, the server."""

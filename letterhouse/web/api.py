@@ -1,0 +1,304 @@
+"""The JSON API at /api/v1: templates, one letter as a PDF, and batches; every error answered as JSON."""
+
+import hmac
+import json
+
+from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from letterhouse.web.openapi import openapi_document, template_schema
+from letterhouse.batch.merge import BOOLEAN_WORDS, MAX_PROBLEMS_KEPT, check_rows, letter_from_object
+from letterhouse.letters.catalog import BrokenTemplate
+from letterhouse.render.glyph_coverage import coverage_notes
+from letterhouse.batch.jobs import TooManyBatches
+from letterhouse.letters.letter import letter_filename, write_letter_pdf
+from letterhouse.letters.problems import LetterRefused
+from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+ROWS_KINDS = {"application/json": "json", "text/csv": "csv"}
+RESULT_TYPES = {"zip": "application/zip", "pdf": "application/pdf"}
+NOTES_HEADER_BYTES = 1024  # the Letterhouse-Notes header's most; POST .../notes lists every character
+NOTES_HEADER_CHARACTERS = 8
+
+
+class ApiError(Exception):
+    """An answer to give instead of carrying on: a status, a message and any extra JSON members."""
+
+    def __init__(self, status, message, **extra):
+        super().__init__(message)
+        self.status, self.message, self.extra = status, message, extra
+
+
+def error_response(status, message, **extra):
+    """Return the JSON answer for every API error: status, its name, a message and any extras."""
+    response = jsonify(status=status, error=HTTP_STATUS_CODES.get(status, "Error"), message=message, **extra)
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(ApiError)
+def api_error(error):
+    return error_response(error.status, error.message, **error.extra)
+
+
+# Our own words where Werkzeug's description is written for browsers.
+PLAIN_MESSAGES = {
+    400: "The request could not be read.",
+    404: "There is nothing at this address; see /api/v1/openapi.json for what there is.",
+    405: "This address does not take that method.",
+    413: "The body is larger than this server accepts.",
+}
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error):
+    ours = error.description != type(error).description
+    message = error.description if ours else PLAIN_MESSAGES.get(error.code, error.description)
+    response = error_response(error.code or 500, message)
+    if error.code == 405:
+        response.headers["Allow"] = ", ".join(error.valid_methods or ())
+    return response
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(error):
+    current_app.logger.exception("Unexpected API error")
+    return error_response(500, "Something went wrong on our side.")
+
+
+@bp.before_app_request
+def routing_errors_as_json():
+    """Answer a URL or method under /api/v1 that does not exist in JSON, not with the site's page."""
+    error = request.routing_exception
+    if error is not None and (request.path + "/").startswith(bp.url_prefix + "/"):
+        return http_error(error)
+    return None
+
+
+@bp.before_request
+def require_token():
+    """When API_TOKENS is set, refuse a call without one of them as its bearer token."""
+    tokens = [t.strip() for t in str(current_app.config["API_TOKENS"]).split(",") if t.strip()]
+    if not tokens or request.endpoint == "api.openapi":
+        return None
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and any(token_matches(given.strip(), t) for t in tokens):
+        return None
+    response = error_response(401, "This API needs a token: send the header “Authorization: Bearer <token>”.")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="letterhouse"'
+    return response
+
+
+def token_matches(given, token):
+    """Return whether a bearer token is this one, comparing in constant time; any text may be given."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), token.encode("utf-8", "surrogateescape"))
+
+
+def usable_template(slug):
+    """Return the template for a slug, or raise a 404 that says why it cannot be used."""
+    entry = current_app.extensions["letterhouse.letters.catalog"].get(slug)
+    if entry is None:
+        raise ApiError(404, f"There is no template called “{slug}”.")
+    if isinstance(entry, BrokenTemplate):
+        raise ApiError(404, f"The template “{slug}” has mistakes, so it cannot be used until they are mended.",
+                       problems=[str(problem) for problem in entry.problems])
+    return entry
+
+
+def template_summary(template):
+    return {"slug": template.slug, "title": template.title, "description": template.description,
+            "occasion": template.occasion, "url": url_for("api.template", slug=template.slug)}
+
+
+def unavailable_summary(entry):
+    """Describe a template that cannot be used: its slug and its problems, each at a file name and line."""
+    return {"slug": entry.slug, "problems": [str(problem) for problem in entry.problems]}
+
+
+@bp.get("/templates")
+def templates():
+    """List every usable template, and those that cannot be used with why."""
+    entries = current_app.extensions["letterhouse.letters.catalog"].entries()
+    return {"templates": [template_summary(e) for e in entries if not isinstance(e, BrokenTemplate)],
+            "unavailable": [unavailable_summary(e) for e in entries if isinstance(e, BrokenTemplate)]}
+
+
+@bp.get("/templates/<slug>")
+def template(slug):
+    """Describe one template, its fields as JSON Schema."""
+    entry = usable_template(slug)
+    return {**template_summary(entry), "schema": template_schema(entry)}
+
+
+@bp.post("/letters/<slug>")
+def letter(slug):
+    """Write one letter from a JSON object and answer with its PDF."""
+    template = usable_template(slug)
+    data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
+    letter, errors = letter_from_object(template, data)
+    if errors:
+        raise ApiError(422, "Some values do not fit the template's fields.", errors=errors)
+    try:
+        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+    except LetterRefused as error:
+        raise ApiError(422, str(error), errors={}) from None
+    response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
+    response.headers["Letterhouse-Seed"] = str(letter.seed)
+    response.headers["Letterhouse-Pages"] = str(rendered.page_count)
+    notes = coverage_notes(letter)
+    if notes:  # characters no bundled hand can write: a short summary here, every one at .../notes
+        response.headers["Letterhouse-Notes"] = notes_header(notes)
+    return response
+
+
+def notes_header(notes):
+    """Return coverage notes as JSON of at most NOTES_HEADER_BYTES: per field, a few characters and the count.
+
+    A long header makes some clients drop every header after it, the security headers among them.
+    """
+    summary = [{"field": note.field, "characters": list(note.characters[:NOTES_HEADER_CHARACTERS]),
+                "count": len(note.characters)} for note in notes]
+    while len(json.dumps(summary)) > NOTES_HEADER_BYTES:
+        summary.pop()
+    return json.dumps(summary)
+
+
+@bp.post("/letters/<slug>/notes")
+def letter_notes(slug):
+    """Check a letter's JSON object and list every character no bundled hand can write, by field."""
+    template = usable_template(slug)
+    data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
+    letter, errors = letter_from_object(template, data)
+    if errors:
+        raise ApiError(422, "Some values do not fit the template's fields.", errors=errors)
+    return {"notes": [note.as_dict() for note in coverage_notes(letter)]}
+
+
+def json_body(kind, message):
+    """Return the request's JSON body, refusing another content type (415) or unreadable JSON (400)."""
+    if request.mimetype != "application/json":
+        raise ApiError(415, "Send the body as application/json.")
+    try:
+        data = json.loads(request.get_data())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"The body is not valid JSON: {json_problem(error)}") from None
+    except RecursionError:
+        raise ApiError(400, "The body is not valid JSON: it is nested too deeply to read.") from None
+    if not isinstance(data, kind):
+        raise ApiError(400, message)
+    surrogate = lone_surrogate(data)
+    if surrogate:
+        raise ApiError(400, surrogate_message(surrogate))
+    return data
+
+
+def json_problem(error):
+    """Return where a JSON body went wrong, in words."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at line {error.lineno}, column {error.colno}."
+    if isinstance(error, UnicodeDecodeError):
+        return f"byte {error.start + 1} is not UTF-8."
+    return "it cannot be read."
+
+
+@bp.post("/batches/<slug>")
+def start_batch(slug):
+    """Check a JSON array or CSV of rows and start writing their letters in the background."""
+    template = usable_template(slug)
+    options = batch_options()
+    request.max_content_length = current_app.config["BATCH_MAX_CONTENT_LENGTH"]
+    kind = ROWS_KINDS.get(request.mimetype)
+    if kind is None:
+        raise ApiError(415, "Send the rows as application/json (an array of objects) or text/csv.")
+    data = request.get_data()
+    check = check_rows(template, read_body_rows(data, kind), max_problems=MAX_PROBLEMS_KEPT)
+    if check.problems and not options["skip_invalid"]:
+        raise ApiError(422, f"{check.problem_count} problem(s) in the rows; no letter was written." + (
+                       f" The first {len(check.problems)} are listed." if check.problem_count > len(check.problems) else ""),
+                       row_errors=row_errors(check.problems))
+    if not check.letters:
+        raise ApiError(422, "No row can become a letter.", row_errors=row_errors(check.problems))
+    store = current_app.extensions["letterhouse.batch.jobs"]
+    job = store.create(slug, data, kind, check)
+    try:
+        store.start(job, template, jobs=current_app.config["BATCH_JOBS"] or None,
+                    max_pages=current_app.config["MAX_PAGES"], **options)
+    except TooManyBatches as error:
+        raise ApiError(429, str(error)) from None
+    response = jsonify(batch_status(store.get(job.id)))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.batch", job_id=job.id)
+    return response
+
+
+def batch_options():
+    """Return the batch's output options from the query string, refusing values it does not know."""
+    output = request.args.get("output", "zip")
+    if output not in RESULT_TYPES:
+        raise ApiError(400, "output must be zip or pdf.")
+    options = {"output": output}
+    for name in ("duplex", "skip_invalid"):
+        word = request.args.get(name, "false").strip().lower()
+        if word not in BOOLEAN_WORDS:
+            raise ApiError(400, f"{name} must be true or false.")
+        options[name] = BOOLEAN_WORDS[word]
+    return options
+
+
+def read_body_rows(data, kind):
+    """Return the rows of a request body: too many is 413, unreadable is 400."""
+    try:
+        return read_rows(data, kind, current_app.config["BATCH_MAX_ROWS"])
+    except TooManyRows as error:
+        raise ApiError(413, str(error)) from None
+    except RowsError as error:
+        raise ApiError(400, str(error)) from None
+
+
+def row_errors(problems):
+    return [{"row": p.row, "field": p.field, "message": p.message} for p in problems]
+
+
+def batch_status(job):
+    """Return a job as the API shows it."""
+    status = {"id": job.id, "template": job.slug, "state": job.state, "rows": job.total,
+              "letters_to_write": job.valid, "done": job.done, "progress": round(job.progress, 3),
+              "letters": job.letters, "pages": job.pages, "output": job.output, "message": job.message,
+              "row_errors": row_errors(job.row_problems), "status_url": url_for("api.batch", job_id=job.id)}
+    if job.state == "done":
+        status["result_url"] = url_for("api.batch_result", job_id=job.id)
+    return status
+
+
+def stored_job(job_id):
+    job = current_app.extensions["letterhouse.batch.jobs"].get(job_id)
+    if job is None:
+        raise ApiError(404, "There is no batch with this id; finished batches are removed after a while.")
+    return job
+
+
+@bp.get("/batches/<job_id>")
+def batch(job_id):
+    """Report a batch's state, progress and row errors."""
+    return batch_status(stored_job(job_id))
+
+
+@bp.get("/batches/<job_id>/result")
+def batch_result(job_id):
+    """Send a finished batch's ZIP or combined PDF."""
+    job = stored_job(job_id)
+    if job.state != "done":
+        raise ApiError(409, f"This batch is {job.state}, not done." + (f" {job.message}" if job.message else ""),
+                       state=job.state)
+    store = current_app.extensions["letterhouse.batch.jobs"]
+    return send_file(store.result_path(job), mimetype=RESULT_TYPES[job.output], as_attachment=True,
+                     download_name=job.result_name())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Describe this API as an OpenAPI 3.1 document."""
+    return openapi_document()

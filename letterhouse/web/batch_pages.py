@@ -1,0 +1,155 @@
+"""The site's "Many letters" pages: a CSV in, its rows checked, a background job, the letters out."""
+
+import datetime
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from letterhouse.batch.merge import MAX_PROBLEMS_KEPT, check_rows, column_hint, header_csv, problems_csv
+from letterhouse.web.extensions import csrf
+from letterhouse.batch.jobs import TooManyBatches
+from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
+from letterhouse.web.pages import usable_template
+
+bp = Blueprint("batch", __name__)
+OUTPUTS = {"zip": "application/zip", "pdf": "application/pdf"}
+
+
+def job_store():
+    return current_app.extensions["letterhouse.batch.jobs"]
+
+
+def show_page(template, problem=None, status=200):
+    """Render the Many letters page: the columns, the CSV header to download, and the upload form."""
+    hints = [(spec, column_hint(spec, template.limits)) for spec in template.all_fields]
+    return render_template("batch.html", template=template, hints=hints, problem=problem, job=None,
+                           max_rows=current_app.config["BATCH_MAX_ROWS"]), status
+
+
+@bp.get("/letters/<slug>/many")
+def many_letters(slug):
+    """Explain how to write many letters from a spreadsheet, and take its CSV."""
+    return show_page(usable_template(slug))
+
+
+@bp.get("/letters/<slug>/many/fields.csv")
+def header_file(slug):
+    """Send the CSV header row of a template's fields, named like 'anniversary.csv'."""
+    return csv_download(header_csv(usable_template(slug)), f"{slug}.csv")
+
+
+def csv_download(text, filename):
+    """Return CSV text as a download that Excel opens as UTF-8 (it needs the byte order mark)."""
+    response = current_app.response_class("\ufeff" + text, mimetype="text/csv")
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
+
+
+@bp.post("/letters/<slug>/many")
+@csrf.exempt  # checked below, once the larger limit for a rows file is in place
+def upload(slug):
+    """Read and check an uploaded CSV (or JSON), keep it as a job and show what was found."""
+    template = usable_template(slug)
+    request.max_content_length = current_app.config["BATCH_MAX_CONTENT_LENGTH"]
+    try:
+        csrf.protect()
+        uploaded = request.files.get("rows")
+    except CSRFError:
+        return show_page(template, "This page was open for a long while; please choose the file again.", 400)
+    except RequestEntityTooLarge:
+        megabytes = current_app.config["BATCH_MAX_CONTENT_LENGTH"] / 1024 / 1024
+        return show_page(template, f"That file is larger than {megabytes:.0f} MB; split it into smaller ones.", 413)
+    if uploaded is None or not uploaded.filename:
+        return show_page(template, "Choose a CSV file first.", 400)
+    return check_upload(template, uploaded)
+
+
+def check_upload(template, uploaded):
+    """Check the uploaded rows and redirect to their job's page, or show why they cannot be read."""
+    data = uploaded.read()
+    kind = "json" if uploaded.filename.lower().endswith(".json") else "csv"
+    try:
+        row_set = read_rows(data, kind, current_app.config["BATCH_MAX_ROWS"])
+    except TooManyRows as error:
+        return show_page(template, str(error), 413)
+    except RowsError as error:
+        return show_page(template, str(error), 422)
+    check = check_rows(template, row_set, max_problems=MAX_PROBLEMS_KEPT)
+    job = job_store().create(template.slug, data, kind, check)
+    return redirect(url_for("batch.job_page", slug=template.slug, job_id=job.id), 303)
+
+
+def stored_job(slug, job_id):
+    """Return the job for this template and id, or answer 404."""
+    job = job_store().get(job_id)
+    if job is None or job.slug != slug:
+        abort(404, description="There is no such batch here: batches are removed after a while. "
+                               "Upload the file again to start afresh.")
+    return job
+
+
+@bp.get("/letters/<slug>/many/<job_id>")
+def job_page(slug, job_id, problem=None, status=200):
+    """Show a batch: its row problems or a summary, its progress, or its letters to download."""
+    template = usable_template(slug)
+    job = stored_job(slug, job_id)
+    labels = {spec.name: spec.label for spec in template.all_fields}
+    expires = datetime.datetime.fromtimestamp(job_store().expires_at(job)).astimezone()
+    return render_template("batch.html", template=template, job=job, labels=labels, problem=problem,
+                           expires=expires, hints=None), status
+
+
+@bp.get("/letters/<slug>/many/<job_id>/problems.csv")
+def problems_file(slug, job_id):
+    """Send a batch's row problems as CSV: row, field, message."""
+    job = stored_job(slug, job_id)
+    return csv_download(problems_csv(job.row_problems), f"{slug}-problems.csv")
+
+
+@bp.post("/letters/<slug>/many/<job_id>/start")
+def start(slug, job_id):
+    """Start writing a checked batch's letters in the background."""
+    template = usable_template(slug)
+    job = stored_job(slug, job_id)
+    output = request.form.get("output", "zip")
+    if output not in OUTPUTS:
+        return job_page(slug, job_id, problem="Choose a ZIP or one PDF.", status=400)
+    try:
+        started = job_store().start(job, template, output=output, duplex=bool(request.form.get("duplex")),
+                                    skip_invalid=bool(request.form.get("skip_invalid")),
+                                    jobs=current_app.config["BATCH_JOBS"] or None,
+                                    max_pages=current_app.config["MAX_PAGES"])
+    except TooManyBatches as error:
+        return job_page(slug, job_id, problem=str(error), status=429)
+    if not started and job.state == "checked":
+        return job_page(slug, job_id, problem="These rows have problems: mend them and upload the file again, "
+                                              "or choose to leave those rows out.", status=409)
+    return redirect(url_for("batch.job_page", slug=slug, job_id=job_id), 303)
+
+
+@bp.get("/letters/<slug>/many/<job_id>/status.json")
+def status(slug, job_id):
+    """Report a batch's progress for the page's progress bar."""
+    job = stored_job(slug, job_id)
+    return {"state": job.state, "done": job.done, "total": job.valid, "progress": round(job.progress, 3)}
+
+
+@bp.get("/letters/<slug>/many/<job_id>/letters")
+def result(slug, job_id):
+    """Send a finished batch's ZIP or combined PDF."""
+    job = stored_job(slug, job_id)
+    if job.state != "done":
+        abort(409, description="These letters are not ready yet.")
+    return send_file(job_store().result_path(job), mimetype=OUTPUTS[job.output], as_attachment=True,
+                     download_name=job.result_name())
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error):
+    """Show the batch again, not the letter's form, when a Start button's token has expired."""
+    args = request.view_args or {}
+    if "job_id" not in args:
+        return render_template("error.html", status=400, message=error.description), 400
+    return job_page(args["slug"], args["job_id"], status=400,
+                    problem="This page was open for a long while; press the button once more.")

@@ -1,0 +1,195 @@
+"""The site's pages: the gallery, a letter's form, its preview and its PDF, and the pictures they show."""
+
+import secrets
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from letterhouse.letters.catalog import BrokenTemplate
+from letterhouse.render.glyph_coverage import coverage_notes
+from letterhouse.web.gallery import Thumbnails, matches, search_text, shelves
+from letterhouse.letters.letter import letter_filename, letter_from_form, write_letter_pdf
+from letterhouse.render.raster import data_uri, pdf_page_images
+from letterhouse.letters.problems import LetterRefused
+from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
+
+bp = Blueprint("letters", __name__)
+
+FIELD_GROUPS = (
+    ("sender", "From you"),
+    ("recipient", "To"),
+    ("letter", "The letter"),
+    ("details", "Date, greeting and sign-off"),
+    ("style", "Pen and paper"),
+)
+CSRF_EXPIRED = ("This page was open for a long while, so we asked again to be sure it is you. "
+                "Everything you typed is still here: press Preview once more.")
+LIVE_CSRF_EXPIRED = ("This page was open for a long while, so the live preview has paused. "
+                     "Everything you typed is still here: press Preview to carry on.")
+SEARCH_MAX_LENGTH = 100
+THUMBNAILS = Thumbnails()
+
+
+def catalog():
+    return current_app.extensions["letterhouse.letters.catalog"]
+
+
+def usable_template(slug):
+    """Return the template for a slug, or answer 404 with the reason it cannot be used."""
+    entry = catalog().get(slug)
+    if entry is None:
+        abort(404, description=f"There is no letter called “{slug}”.")
+    if isinstance(entry, BrokenTemplate):
+        response = current_app.make_response((render_template("unavailable.html", entry=entry), 404))
+        abort(response)
+    return entry
+
+
+@bp.get("/")
+def gallery():
+    """Show every letter on a shelf for its occasion, narrowed by a search; broken ones marked unavailable."""
+    query = request.args.get("q", "")[:SEARCH_MAX_LENGTH].strip()
+    entries = catalog().entries()
+    usable = [entry for entry in entries if not isinstance(entry, BrokenTemplate)]
+    broken = [entry for entry in entries if isinstance(entry, BrokenTemplate)]
+    return render_template("gallery.html", shelves=shelves(usable), broken=broken, query=query, total=len(usable),
+                           matching={t.slug for t in usable if matches(t, query)},
+                           with_example={t.slug for t in usable if THUMBNAILS.has_example(t)}, search_text=search_text)
+
+
+@bp.get("/letters/<slug>/thumbnail.png")
+def thumbnail(slug):
+    """Send a picture of the first page of a template's example letter."""
+    png = THUMBNAILS.png(usable_template(slug), current_app.config["MAX_PAGES"])
+    if png is None:
+        abort(404, description="This letter has no example to show.")
+    return png_response(png, "no-cache")
+
+
+@bp.get("/samples/<kind>/<key>.png")
+def pen_sample(kind, key):
+    """Send a few words written in one hand, ink or paper, for the form's pickers."""
+    if not is_sample(kind, key):
+        abort(404, description="There is no such sample.")
+    return png_response(sample_png(kind, key), "public, max-age=86400")
+
+
+def png_response(png, cache_control):
+    """Return PNG bytes as a response that a browser may keep and revalidate."""
+    response = current_app.response_class(png, mimetype="image/png")
+    response.headers["Cache-Control"] = cache_control
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/letters/<slug>", methods=["GET", "POST"])
+def letter_form(slug):
+    """Show a letter's form; on a good submit show the preview."""
+    template = usable_template(slug)
+    form = template.form_class()
+    action = request.form.get("action", "preview")
+    if request.method == "POST" and action == "edit":
+        return show_form(template, form)
+    if action == "rewrite":
+        form.seed.data = str(secrets.randbelow(2**32))
+    if form.validate_on_submit():
+        return show_preview(template, form)
+    return show_form(template, form, status=422 if request.method == "POST" else 200)
+
+
+@bp.post("/letters/<slug>/letter.pdf")
+def letter_pdf(slug):
+    """Send the PDF of a previewed letter as a download."""
+    template = usable_template(slug)
+    form = template.form_class()
+    if not form.validate_on_submit():
+        return show_form(template, form, status=422)
+    letter = letter_from_form(template, form)
+    try:
+        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+    except LetterRefused as error:
+        return show_form(template, form, status=422, problem=str(error))
+    response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
+    return response
+
+
+@bp.post("/letters/<slug>/preview.json")
+def live_preview(slug):
+    """Answer the form as typed so far with its pages as images, or with what needs another look.
+
+    A half-filled form is the normal state of a form being typed, so it is answered 200 with
+    its errors and no pages; only a request that cannot be answered at all gets a 4xx.
+    """
+    template = usable_template(slug)
+    form = template.form_class()
+    if not form.validate_on_submit():
+        return jsonify(pages=[], page_count=0, errors=form.errors)
+    try:
+        letter, rendered, pages = preview_pages(template, form)
+    except LetterRefused as error:
+        return jsonify(pages=[], page_count=0, errors={}, problem=str(error))
+    return jsonify(pages=pages, page_count=rendered.page_count, errors={},
+                   notes=[note.message for note in coverage_notes(letter)])
+
+
+def show_form(template, form, status=200, problem=None):
+    """Render a letter's form, keeping every value typed."""
+    return render_template("form.html", template=template, form=form,
+                           groups=grouped_fields(template, form), problem=problem,
+                           pickers=PICKERS, batch_url=batch_url(template)), status
+
+
+def batch_url(template):
+    """Return the link to the template's "Many letters" page."""
+    return url_for("batch.many_letters", slug=template.slug)
+
+
+def grouped_fields(template, form):
+    """Return (group, legend, bound fields) for each fieldset of the form, in order."""
+    return [(group, legend, [form[spec.name] for spec in template.all_fields if spec.group == group])
+            for group, legend in FIELD_GROUPS]
+
+
+def show_preview(template, form):
+    """Render the letter, show its pages as images, and carry every value for Edit and Download."""
+    try:
+        letter, rendered, pages = preview_pages(template, form)
+    except LetterRefused as error:
+        return show_form(template, form, status=422, problem=str(error))
+    form.seed.data = str(letter.seed)
+    return render_template("preview.html", template=template, form=form, pages=pages,
+                           filename=letter_filename(letter), carried=carried_values(form),
+                           coverage=coverage_notes(letter))
+
+
+def preview_pages(template, form):
+    """Return (letter, rendered PDF, its pages as data: URIs) for a validated form.
+
+    :raise LetterRefused: when the letter runs past a limit or its template fails
+    """
+    letter = letter_from_form(template, form)
+    rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+    pages = [data_uri(png) for png in pdf_page_images(rendered.pdf, current_app.config["PREVIEW_WIDTH"])]
+    return letter, rendered, pages
+
+
+def carried_values(form):
+    """Return (name, value) pairs that reproduce the form exactly as submitted, seed included."""
+    pairs = [("seed", form.seed.data)]
+    for field in form:
+        if field.name not in ("csrf_token", "seed"):
+            pairs += [(field.name, value) for value in field.raw_data or ()]
+    return pairs
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_failed(error):
+    """Keep a letter whose CSRF token expired: show its form again with every value."""
+    if request.endpoint == "letters.live_preview":
+        return jsonify(pages=[], page_count=0, errors={}, problem=LIVE_CSRF_EXPIRED), 400
+    slug = (request.view_args or {}).get("slug")
+    entry = catalog().get(slug) if slug else None
+    if entry is None or isinstance(entry, BrokenTemplate):
+        return render_template("error.html", status=400, message=error.description), 400
+    return show_form(entry, entry.form_class(), status=400, problem=CSRF_EXPIRED)
