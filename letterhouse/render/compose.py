@@ -8,7 +8,8 @@ from markupsafe import Markup, escape
 
 from letterhouse.render.glyph_coverage import is_japanese, written_runs
 from letterhouse.render.hands import PAPERS, all_faces
-from letterhouse.render.stationery import NO_ENVELOPE, monogram
+from letterhouse.letters.styles import NO_ENVELOPE
+from letterhouse.render.stationery import monogram
 from letterhouse.letters.problems import LetterBodyFailed, LetterRefused, Problem
 from letterhouse.render.provenance import provenance_meta
 from letterhouse.letters.sandbox_limits import render_bounded

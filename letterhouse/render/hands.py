@@ -1,4 +1,7 @@
-"""Hands, inks, papers and page sizes: plain registries, and the CSS that dresses a letter in them."""
+"""Hands' fonts: the faces that fill in for them, their metrics, and the CSS that dresses a letter in a hand and an ink.
+
+The registries themselves (hands, inks, papers, page sizes) are plain data in letterhouse.letters.styles.
+"""
 
 import functools
 import json
@@ -9,22 +12,10 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
 from letterhouse.config import STATIC_ROOT
+# Imported (PAGE_SIZES and PAPERS unused here) so that render code may read the registries from this module too.
+from letterhouse.letters.styles import HANDS, INKS, JOINED_HANDS, PAGE_SIZES, PAPERS
 
 STATIC_FONTS = STATIC_ROOT / "fonts"
-
-
-@dataclass(frozen=True)
-class Hand:
-    label: str
-    family: str  # the font's own family name, which the PDF then names too
-    font_file: str  # under static/fonts/
-    size_pt: float  # body size at which this hand reads like a pen on paper
-    line_mm: float  # line pitch; ruled paper's rules follow it
-
-    @property
-    def scripts(self):
-        """Return the scripts this hand writes, as its font.json lists them (latin, cyrillic, ...)."""
-        return tuple(font_info(self.font_file)["scripts"])
 
 
 @dataclass(frozen=True)
@@ -35,80 +26,6 @@ class Face:
     font_file: str  # under static/fonts/
     lang: str = ""  # BCP 47 tag of the script's usual language: Pango shapes with it, the PDF tags it
     scale: float = 1.0  # by eye, on top of matching the hand's x-height: CJK and Arabic read small
-
-
-@dataclass(frozen=True)
-class Ink:
-    label: str
-    color: str
-
-
-@dataclass(frozen=True)
-class Paper:
-    label: str
-    background: str  # CSS background layers: a colour, and optionally images under static/paper/
-    ruled: bool = False
-    letterhead: bool = False  # the sender's monogram printed at the head of the first page
-
-
-@dataclass(frozen=True)
-class PageSize:
-    label: str
-    css_size: str
-
-
-# Sizes and pitches are set by eye so every hand reads at about the same size on the page
-# (an x-height near 2.5 mm); a hand with tall loops gets more room between its lines.
-HANDS = {
-    "caveat": Hand("Caveat: quick and friendly", "Caveat", "caveat/caveat-regular.ttf", 19, 9),
-    "patrick-hand": Hand("Patrick Hand: neat, upright print", "Patrick Hand",
-                         "patrick-hand/patrick-hand-regular.ttf", 16, 9),
-    "kalam": Hand("Kalam: careful print", "Kalam", "kalam/kalam-regular.ttf", 15, 9),
-    "indie-flower": Hand("Indie Flower: round and casual", "Indie Flower",
-                         "indie-flower/indie-flower-regular.ttf", 16, 9),
-    "reenie-beanie": Hand("Reenie Beanie: a child's big letters", "Reenie Beanie",
-                          "reenie-beanie/reenie-beanie-regular.ttf", 22, 10),
-    "homemade-apple": Hand("Homemade Apple: loose cursive", "Homemade Apple",
-                           "homemade-apple/homemade-apple-regular.ttf", 13.5, 10),
-    "nothing-you-could-do": Hand("Nothing You Could Do: slanted pencil cursive", "Nothing You Could Do",
-                                 "nothing-you-could-do/nothing-you-could-do-regular.ttf", 15, 9.5),
-    "dancing-script": Hand("Dancing Script: flowing script", "Dancing Script",
-                           "dancing-script/dancing-script-regular.ttf", 18, 9),
-    "marck-script": Hand("Marck Script: fountain-pen cursive", "Marck Script",
-                         "marck-script/marck-script-regular.ttf", 18.5, 9),
-    "great-vibes": Hand("Great Vibes: formal copperplate", "Great Vibes",
-                        "great-vibes/great-vibes-regular.ttf", 21, 10),
-}
-
-# Hands whose letters join their neighbours: their baked variants turn and shift less
-# (tools/bake_hands.py), and a signature in them is not spaced out, which would break the joins.
-JOINED_HANDS = frozenset({"homemade-apple", "nothing-you-could-do", "dancing-script", "marck-script", "great-vibes"})
-
-INKS = {
-    "midnight": Ink("Midnight blue", "rgb(27 39 94)"),
-    "royal-blue": Ink("Royal blue", "rgb(34 64 150)"),
-    "black": Ink("Black", "rgb(28 26 30)"),
-    "sepia": Ink("Sepia", "rgb(94 58 30)"),
-    "green-black": Ink("Green-black", "rgb(30 58 44)"),
-    "burgundy": Ink("Burgundy", "rgb(108 26 42)"),
-    "violet": Ink("Violet", "rgb(76 40 118)"),
-}
-
-# Textures are small files in static/paper/ (see its README); a page's background is
-# positioned from its content box, so whole-sheet layers are `fixed` to the sheet.
-PAPERS = {
-    "white": Paper("White", "rgb(255 255 253)"),
-    "cream": Paper("Cream laid", "url(paper/laid.jpg) 0 0 / 60mm 60mm repeat fixed, rgb(247 240 220)"),
-    "ruled": Paper("Ruled", "rgb(253 252 246)", ruled=True),
-    "aged": Paper("Aged", "url(paper/aged.jpg) 0 0 / 100% 100% no-repeat fixed, rgb(232 216 182)"),
-    "letterhead": Paper("Letterhead with your monogram", "rgb(252 250 244)", letterhead=True),
-}
-
-PAGE_SIZES = {
-    "A4": PageSize("A4", "A4"),
-    "Letter": PageSize("US Letter", "letter"),
-    "A5": PageSize("A5", "A5"),
-}
 
 
 # Faces that write what a hand cannot: the Central European letters some hands lack, and
@@ -215,6 +132,11 @@ def fallback_css():
 def fallback_scale(hand, face):
     """Return the size of a fallback face, in ems of the hand, that makes it read as the same size."""
     return x_height(hand.font_file) / x_height(face.font_file) * face.scale
+
+
+def hand_scripts(hand):
+    """Return the scripts a hand writes, as its font.json lists them (latin, cyrillic, ...)."""
+    return tuple(font_info(hand.font_file)["scripts"])
 
 
 @functools.cache

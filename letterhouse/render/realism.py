@@ -10,31 +10,9 @@ seed and the registries, never from what a person typed, so the CSS is safe to h
 import hashlib
 import random
 import re
-from dataclasses import dataclass
 
-from letterhouse.render.hands import HANDS, INKS, JOINED_HANDS, PAPERS, all_faces, signature_css, written_font_file
-
-
-@dataclass(frozen=True)
-class Realism:
-    label: str
-    varied_letters: bool  # each repeated letter in another shape (the baked font's calt)
-    slope_deg: float  # a paragraph's lines tilt up to this either way
-    drift_mm: float  # a paragraph's left edge moves up to this either way
-    size: float  # a paragraph's size, up to this share either way
-    pressure: tuple  # ink alpha, least and most: how hard the pen presses
-    tiring: float = 0.0  # a tiring hand: each paragraph adds this share of the above, and drifts right
-    signature_looseness: float = 1.0  # how loosely the signature is flung
-
-
-REALISM = {
-    "neat": Realism("Neat: careful and even", False, 0.0, 0.3, 0.0, (0.96, 1.0), signature_looseness=0.3),
-    "natural": Realism("Natural", True, 0.5, 1.2, 0.015, (0.82, 0.96)),
-    "hurried": Realism("Hurried: quick, and tiring as it goes", True, 0.9, 1.8, 0.022, (0.76, 0.94),
-                       tiring=0.12, signature_looseness=1.5),
-}
-DEFAULT_REALISM = "natural"
-SAME_HAND = "same"  # the signature_hand value that signs in the letter's own hand
+from letterhouse.letters.styles import DEFAULT_REALISM, HANDS, INKS, JOINED_HANDS, PAPERS, REALISM
+from letterhouse.render.hands import all_faces, signature_css, written_font_file
 
 # The baked fonts also carry the face's own calt under ss20 (OWN_CALT_COPY in tools/bake_hands.py):
 # with calt off and ss20 on, a varied font writes exactly as the face itself.

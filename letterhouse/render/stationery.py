@@ -1,9 +1,9 @@
 """Paper and envelopes: each sheet's size, tone and rules, the letterhead's monogram, the envelope page."""
 
 import unicodedata
-from dataclasses import dataclass
 
-from letterhouse.render.hands import HANDS, PAGE_SIZES, PAPERS, baseline_mm, family_list
+from letterhouse.letters.styles import ENVELOPES, HANDS, PAGE_SIZES, PAPERS
+from letterhouse.render.hands import baseline_mm, family_list
 
 PAGE_MARGIN_MM = (24, 22, 24, 28)  # top, right, bottom, left
 MARGIN_LINE_MM = 5  # ruled paper's red line, this far left of the writing
@@ -11,24 +11,6 @@ MONOGRAM_HAND = "great-vibes"  # a letterhead's monogram is engraved in copperpl
 LETTERHEAD_MARGIN_MM = 40  # the first page's top margin on letterhead paper, the monogram centred in it
 
 
-@dataclass(frozen=True)
-class Envelope:
-    label: str
-    width_mm: float
-    height_mm: float
-    # Where the delivery address starts from the left, and how far above the bottom edge it
-    # ends: post offices read the lower right area and keep the bottom strip for barcodes.
-    address_left_mm: float
-    address_bottom_mm: float
-
-
-NO_ENVELOPE = "none"
-ENVELOPES = {
-    "DL": Envelope("DL (220 × 110 mm)", 220, 110, 95, 18),
-    "C5": Envelope("C5 (229 × 162 mm)", 229, 162, 100, 30),
-    "US10": Envelope("US #10 (9½ × 4⅛ in)", 241.3, 104.775, 100, 18),
-}
-ENVELOPE_CHOICES = ((NO_ENVELOPE, "No envelope"), *((key, e.label) for key, e in ENVELOPES.items()))
 STAMP_MM = (22, 26)  # a stamp box wide and tall enough for a first-class stamp
 EDGE_MM = 10  # the return address and the stamp box sit this far in from the edges
 
