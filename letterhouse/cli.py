@@ -125,7 +125,8 @@ def render_command(slug, data_path, assignments, output):
         letterhouse render anniversary --data chris.json --set years=12 -o chris.pdf
     """
     from letterhouse.batch.merge import letter_from_object
-    from letterhouse.letters.letter import letter_filename, write_letter_pdf
+    from letterhouse.letters.letter import letter_filename
+    from letterhouse.render.letter_pdf import write_letter_pdf
     from letterhouse.letters.problems import LetterRefused
     from letterhouse.batch.rows import RowsError, read_object_file
 

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from conftest import ANNIVERSARY, PINNED_TODAY, pdf_shows, pdf_text, pin_today, without_spaces
 import letterhouse.letters.clock as clock
 from letterhouse.letters.fields import STYLE_FIELDS
-from letterhouse.letters.letter import envelope_pages, validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import envelope_pages, validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.provenance import read_provenance
 from letterhouse.letters.sandbox import long_date
 

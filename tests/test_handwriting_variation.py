@@ -23,7 +23,8 @@ from pdfminer.pdftypes import resolve1
 
 from conftest import MM_PER_POINT, PROJECT, pdf_shows, pdf_text
 from letterhouse.render.hands import HANDS, STATIC_FONTS, written_font_file
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.provenance import read_provenance
 
 STORY = (
@@ -222,7 +223,8 @@ REWRITE_SCRIPT = """
 import json
 import sys
 from letterhouse import create_app
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.provenance import read_provenance
 
 pdf_path, templates, values = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])

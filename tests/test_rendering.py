@@ -111,7 +111,8 @@ def test_every_paper_and_ink_renders_the_letter(letters, anniversary_values, pap
 
 
 def test_a_letter_slower_than_the_time_limit_is_refused(app):
-    from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+    from letterhouse.letters.letter import validate_mapping
+    from letterhouse.render.letter_pdf import write_letter_pdf
     from letterhouse.render.pdf import LetterTooSlow
 
     template = app.extensions["letterhouse.letters.catalog"].get("anniversary")

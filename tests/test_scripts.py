@@ -8,7 +8,8 @@ import pytest
 from conftest import pdf_fonts, pdf_text
 from letterhouse.render.glyph_coverage import NOBODY, Run, coverage_notes, unwritable_characters, written_runs
 from letterhouse.render.hands import HANDS, all_faces
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 
 SCRIPTS = {
     "latin-accents": "Zoë, Ægir, Łódź, Żółć, Příliš žluťoučký kůň, Árvíztűrő, Ğüneş",

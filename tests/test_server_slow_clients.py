@@ -11,7 +11,8 @@ from conftest import pdf_text
 from serving import Visitor, copy_bundled_templates, csrf_token, letterhouse_serve
 
 from letterhouse import create_app
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.pdf import LetterTooSlow
 
 TIME_LIMIT = 3  # seconds, for the server below

@@ -11,8 +11,9 @@ from pypdf import PdfReader
 from conftest import MM_PER_POINT, pdf_fonts, pdf_page_count, pdf_page_sizes_mm, pdf_text
 from letterhouse.cli import cli
 from letterhouse.render.compose import compose_letter_html
-from letterhouse.render.hands import HANDS, INKS, PAPERS, STATIC_FONTS, font_info, x_height
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.render.hands import HANDS, INKS, PAPERS, STATIC_FONTS, font_info, hand_scripts, x_height
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.stationery import ENVELOPES, LETTERHEAD_MARGIN_MM, MONOGRAM_HAND, monogram
 
 ADDRESS = "14 Harbour Row\nFalmouth TR11 3AB\nUnited Kingdom"
@@ -65,7 +66,7 @@ def test_there_are_eight_hands_or_more_each_with_its_licence_name_and_scripts():
         info = font_info(hand.font_file)
         assert (STATIC_FONTS / hand.font_file).with_name(info["licence"]).is_file()
         assert hand.label.startswith(hand.family) and len(hand.label) > len(hand.family) + 5
-        assert "latin" in hand.scripts and tuple(info["scripts"]) == hand.scripts
+        assert "latin" in hand_scripts(hand) and tuple(info["scripts"]) == hand_scripts(hand)
 
 
 def test_every_hand_writes_at_about_the_same_size():

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from letterhouse.batch.outputs import OUTPUT_KINDS, output_kind
 from letterhouse.letters.catalog import load_template
-from letterhouse.letters.letter import Letter, letter_filename, validate_mapping, write_letter_pdf
+from letterhouse.letters.field_types import FIELD_TYPES
+from letterhouse.letters.letter import Letter, letter_filename, validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.render.pdf import get_renderer
 
 LOGGER = logging.getLogger(__name__)
-BOOLEAN_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 TASKS_PER_WORKER = 250  # a worker is replaced after this many letters, so memory cannot creep up
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 MAX_PROBLEMS_KEPT = 1000  # problems listed for a batch; more are counted, not kept
@@ -86,13 +87,9 @@ def letter_from_data(template, mapping):
 
 def value_problem(template, name, value):
     """Return why a plain value cannot be typed into its field, or None."""
-    spec = template.form_class.specs.get(name)
     if isinstance(value, (list, dict)):
         return "Must be text, a number, true or false; not a list or an object."
-    is_boolean = spec is not None and spec.type == "boolean"
-    if is_boolean and not isinstance(value, bool) and str(value).strip().lower() not in BOOLEAN_WORDS:
-        return f"{spec.label} must be yes or no (or true/false, 1/0)."
-    return None
+    return None  # the rest is the field type's to read, in the form
 
 
 def letter_from_object(template, mapping):
@@ -114,14 +111,7 @@ def header_csv(template):
 
 def column_hint(spec, limits):
     """Return what a cell of this field should hold, e.g. 'a whole number from 1 to 90; required'."""
-    kind = {
-        "string": f"text, at most {spec.max_length or limits.get('string')} characters",
-        "text": f"text, at most {spec.max_length or limits.get('text')} characters, may run over lines",
-        "integer": "a whole number" + number_range(spec),
-        "date": "a date like 2026-02-14",
-        "choice": "one of " + ", ".join(value for value, _ in spec.choices),
-        "boolean": "yes or no",
-    }.get(spec.type, spec.type)
+    kind = FIELD_TYPES[spec.type].cell_hint(spec, limits)
     if spec.required:
         return f"{kind}; required"
     if callable(spec.default):
@@ -129,14 +119,6 @@ def column_hint(spec, limits):
     if spec.default in (None, ""):
         return f"{kind}; optional"
     return f"{kind}; empty for “{spec.default}”"
-
-
-def number_range(spec):
-    if spec.min is not None and spec.max is not None:
-        return f" from {spec.min} to {spec.max}"
-    if spec.min is not None or spec.max is not None:
-        return f" of at least {spec.min}" if spec.min is not None else f" of at most {spec.max}"
-    return ""
 
 
 # --- every row of a batch, checked before anything is rendered ---

@@ -4,7 +4,7 @@ import statistics
 import time
 
 from letterhouse.bench.sections import BENCH_SLUG, bench_letter, median_ms
-from letterhouse.letters.letter import write_letter_pdf
+from letterhouse.render.letter_pdf import write_letter_pdf
 
 WARM_UP = 3
 

@@ -14,7 +14,8 @@ import urllib.request
 from pathlib import Path
 
 from letterhouse.render.compose import compose_letter_html
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.realism import letter_css
 from letterhouse.render.pdf import get_renderer, harfbuzz_subsetter_available
 from letterhouse.letters.catalog import example_values
@@ -73,7 +74,7 @@ import sys, time
 started = time.perf_counter()
 from letterhouse import create_app
 from letterhouse.bench.sections import bench_letter
-from letterhouse.letters.letter import write_letter_pdf
+from letterhouse.render.letter_pdf import write_letter_pdf
 app = create_app({"SECRET_KEY": "bench"})
 with app.app_context():
     write_letter_pdf(bench_letter(app.extensions["letterhouse.letters.catalog"]))

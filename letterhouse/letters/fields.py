@@ -1,17 +1,16 @@
-"""Letter fields: the field types a template may declare, the common fields, and the form built from them."""
+"""Letter fields: the common fields every letter has, and the plain WTForms form built from a template's fields."""
 
 import keyword
 from dataclasses import dataclass, field
 
-from flask_wtf import FlaskForm
+from wtforms import Form
 from wtforms import fields as wtf
 from wtforms import validators
-from wtforms.fields.choices import SelectChoice
 
 import letterhouse.letters.clock as clock
-from letterhouse.render.hands import HANDS, INKS, PAGE_SIZES, PAPERS
-from letterhouse.render.realism import DEFAULT_REALISM, REALISM, SAME_HAND
-from letterhouse.render.stationery import ENVELOPE_CHOICES, NO_ENVELOPE
+from letterhouse.letters.field_types import FIELD_TYPES
+from letterhouse.letters.styles import (DEFAULT_REALISM, ENVELOPE_CHOICES, HANDS, INKS, NO_ENVELOPE, PAGE_SIZES,
+                                        PAPERS, REALISM, SAME_HAND, registry_choices)
 
 FIELD_KEYS = ("name", "label", "type", "required", "default", "help", "placeholder",
               "max_length", "min", "max", "choices")
@@ -36,91 +35,6 @@ class FieldSpec:
     line: int = 0  # where it is declared in its template file
 
 
-class ParsedOnceMixin:
-    """A field whose unreadable input gets one plain message, not a parse error plus a range error."""
-
-    parse_message = "{label} is not readable."
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None  # left empty: Optional or InputRequired decides, not the parser
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(self.parse_message.format(label=self.label.text)) from None
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise validators.StopValidation()
-        super().pre_validate(form)
-
-
-class WholeNumberField(ParsedOnceMixin, wtf.IntegerField):
-    parse_message = "{label} must be a whole number, like 12."
-
-
-class CalendarDateField(ParsedOnceMixin, wtf.DateField):
-    parse_message = "{label} must be a date, like 2026-02-14."
-
-
-def _text_length(spec, limits):
-    return validators.Length(max=spec.max_length or limits[spec.type],
-                             message=f"{spec.label} can be at most %(max)d characters.")
-
-
-def _string_field(spec, limits):
-    return wtf.StringField, [_text_length(spec, limits)], {}
-
-
-def _text_field(spec, limits):
-    return wtf.TextAreaField, [_text_length(spec, limits)], {}
-
-
-def _integer_field(spec, limits):
-    checks = []
-    if spec.min is not None or spec.max is not None:
-        checks.append(validators.NumberRange(spec.min, spec.max, message=_range_message(spec)))
-    return WholeNumberField, checks, {}
-
-
-def _range_message(spec):
-    if spec.min is not None and spec.max is not None:
-        return f"{spec.label} must be between {spec.min} and {spec.max}."
-    if spec.min is not None:
-        return f"{spec.label} must be at least {spec.min}."
-    return f"{spec.label} must be at most {spec.max}."
-
-
-def _date_field(spec, limits):
-    return CalendarDateField, [], {}
-
-
-def _choice_field(spec, limits):
-    choices = [SelectChoice(value, label) for value, label in spec.choices]
-    return wtf.SelectField, [], {"choices": choices, "validate_choice": True}
-
-
-def _boolean_field(spec, limits):
-    return wtf.BooleanField, [], {"false_values": ("false", "no", "0", "off", "")}
-
-
-# Adding a field type is adding an entry here: a function spec -> (field class, validators, kwargs).
-FIELD_TYPES = {
-    "string": _string_field,
-    "text": _text_field,
-    "integer": _integer_field,
-    "date": _date_field,
-    "choice": _choice_field,
-    "boolean": _boolean_field,
-}
-
-
-def _registry_choices(registry):
-    return tuple((key, entry.label) for key, entry in registry.items())
-
-
 COMMON_FIELDS = (
     FieldSpec("sender_name", "Your name", required=True, group="sender",
               help="How you sign and how the letter knows you."),
@@ -141,24 +55,26 @@ COMMON_FIELDS = (
 
 STYLE_FIELDS = (
     FieldSpec("hand", "Handwriting", type="choice", default="caveat", group="style",
-              choices=_registry_choices(HANDS)),
+              choices=registry_choices(HANDS)),
     FieldSpec("ink", "Ink", type="choice", default="midnight", group="style",
-              choices=_registry_choices(INKS)),
+              choices=registry_choices(INKS)),
     FieldSpec("paper", "Paper", type="choice", default="cream", group="style",
-              choices=_registry_choices(PAPERS)),
+              choices=registry_choices(PAPERS)),
     FieldSpec("page_size", "Page size", type="choice", default="A4", group="style",
-              choices=_registry_choices(PAGE_SIZES)),
+              choices=registry_choices(PAGE_SIZES)),
     FieldSpec("realism", "Realism", type="choice", default=DEFAULT_REALISM, group="style",
-              choices=_registry_choices(REALISM),
+              choices=registry_choices(REALISM),
               help="How much the writing lives: letters that differ, lines that wander, pen pressure."),
     FieldSpec("signature_hand", "Signature", type="choice", default=SAME_HAND, group="style",
-              choices=((SAME_HAND, "In the same hand"), *_registry_choices(HANDS))),
+              choices=((SAME_HAND, "In the same hand"), *registry_choices(HANDS))),
     FieldSpec("envelope", "Envelope", type="choice", default=NO_ENVELOPE, group="style",
               choices=ENVELOPE_CHOICES, help="Adds a last page to print on an envelope, addressed in the same hand."),
     FieldSpec("archival", "Archival PDF", type="boolean", default=False, group="style",
               help="PDF/A, for keeping for years, and tagged so that screen readers can read it aloud."),
 )
 
+# What the web layer's form (flask_wtf.FlaskForm mixed in) adds to a LetterForm: no field may take these names.
+WEB_FORM_NAMES = frozenset({"Meta", "csrf_token", "hidden_tag", "is_submitted", "validate_on_submit"})
 BUILT_IN_NAMES = frozenset(spec.name for spec in COMMON_FIELDS + STYLE_FIELDS) | {"seed", "csrf_token"}
 
 
@@ -170,14 +86,14 @@ def name_problem(name):
         return f"field name {name!r} is reserved"
     if name in BUILT_IN_NAMES:
         return f"field name {name!r} is a common field every letter already has"
-    if hasattr(FlaskForm, name):
+    if hasattr(LetterForm, name) or name in WEB_FORM_NAMES:
         return f"field name {name!r} clashes with the form's own attribute {name!r}"
     return None
 
 
 def make_form_field(spec, limits):
     """Return an unbound WTForms field for one FieldSpec."""
-    field_class, checks, kwargs = FIELD_TYPES[spec.type](spec, limits)
+    field_class, checks, kwargs = FIELD_TYPES[spec.type].form_field(spec, limits)
     if spec.required and spec.type != "boolean":
         checks.insert(0, validators.InputRequired(message=f"Please fill in {spec.label.lower()}."))
     elif spec.type in ("integer", "date"):
@@ -189,8 +105,8 @@ def make_form_field(spec, limits):
                        render_kw=render_kw or None, **kwargs)
 
 
-class LetterForm(FlaskForm):
-    """Base of every template's form; knows its FieldSpecs by name."""
+class LetterForm(Form):
+    """Base of every template's form; knows its FieldSpecs by name. Plain WTForms: the web layer adds CSRF."""
 
     seed = wtf.HiddenField()
     specs = {}
@@ -228,7 +144,7 @@ def empty_as(spec, value):
         return value
     if callable(spec.default):
         return spec.default()
-    return None if spec.type in ("integer",) else False if spec.type == "boolean" else ""
+    return FIELD_TYPES[spec.type].empty
 
 
 def build_form_class(slug, specs, limits):

@@ -1,12 +1,12 @@
 """Read a template file's front matter and check its body, reporting each mistake at its line."""
 
-import datetime
 import difflib
 
 import yaml
 from jinja2 import meta, nodes
 
-from letterhouse.letters.fields import COMMON_FIELDS, FIELD_KEYS, FIELD_TYPES, STYLE_FIELDS, FieldSpec, name_problem
+from letterhouse.letters.field_types import FIELD_TYPES
+from letterhouse.letters.fields import COMMON_FIELDS, FIELD_KEYS, STYLE_FIELDS, FieldSpec, name_problem
 from letterhouse.letters.problems import Problem
 from letterhouse.letters.sandbox_limits import constant_refusals
 
@@ -17,8 +17,10 @@ BUILT_IN_FIELDS = {spec.name: spec for spec in COMMON_FIELDS + STYLE_FIELDS}
 class LineDict(dict):
     """A YAML mapping that remembers the line it started on (1-based, in the YAML text)."""
 
-    line = 0
-    key_lines = {}
+    def __init__(self, items=(), line=0, key_lines=None):
+        super().__init__(items)
+        self.line = line
+        self.key_lines = key_lines or {}  # key -> its line
 
     def line_of(self, key):
         """Return the line where `key` is written in this mapping."""
@@ -53,12 +55,8 @@ class LineLoader(yaml.SafeLoader):
         raise yaml.composer.ComposerError(None, None, message, event.start_mark)
 
     def construct_mapping(self, node, deep=False):
-        mapping = LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {
-            self.construct_object(key_node): key_node.start_mark.line + 1 for key_node, _ in node.value
-        }
-        return mapping
+        key_lines = {self.construct_object(key_node): key_node.start_mark.line + 1 for key_node, _ in node.value}
+        return LineDict(super().construct_mapping(node, deep=True), node.start_mark.line + 1, key_lines)
 
 
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, LineLoader.construct_mapping)
@@ -172,9 +170,8 @@ class FrontMatterReader:
             self.problem(raw.line, f"field {name!r}: min and max apply only to integer fields")
         if numbers["max_length"] is not None and kind not in ("string", "text"):
             self.problem(raw.line, f"field {name!r}: max_length applies only to string and text fields")
-        for key in ("required",):
-            if key in raw and not isinstance(raw[key], bool):
-                self.problem(raw.line_of(key), f"field {name!r}: {key} must be true or false")
+        if "required" in raw and not isinstance(raw["required"], bool):
+            self.problem(raw.line_of("required"), f"field {name!r}: required must be true or false")
         default = self.read_default(raw, name, kind, choices)
         if len(self.problems) > before:
             return None
@@ -210,11 +207,11 @@ class FrontMatterReader:
         default = raw.get("default")
         if default is None:
             return None
-        message = default_problem(kind, default, choices)
+        message = FIELD_TYPES[kind].default_problem(default, choices)
         if message:
             self.problem(raw.line_of("default"), f"field {name!r}: default {default!r} {message}")
             return None
-        return datetime.date.fromisoformat(str(default)) if kind == "date" else default
+        return FIELD_TYPES[kind].from_value(default)
 
     def check_defaults(self, defaults, fields):
         line = self.key_line("defaults")
@@ -226,7 +223,7 @@ class FrontMatterReader:
             line = defaults.line_of(key) if isinstance(defaults, LineDict) else line
             if key not in specs:
                 self.problem(line, f"defaults: {key!r} is not a field{close_match(key, specs)}")
-            elif (message := default_problem(specs[key].type, value, specs[key].choices)) is not None:
+            elif (message := FIELD_TYPES[specs[key].type].default_problem(value, specs[key].choices)) is not None:
                 self.problem(line, defaults_message(specs[key], value, message))
 
 
@@ -235,24 +232,6 @@ def defaults_message(spec, value, message):
     if spec.type == "choice":
         return f"defaults: unknown {spec.name} {value!r}; choose one of {', '.join(v for v, _ in spec.choices)}"
     return f"defaults: {spec.name} {value!r} {message}"
-
-
-def default_problem(kind, default, choices):
-    """Return what is wrong with a field's default, or None."""
-    if isinstance(default, (list, dict)):
-        return "must be a single value, not a list or mapping"
-    if kind == "choice" and str(default) not in {value for value, _ in choices}:
-        return "is not one of the choices"
-    if kind == "integer" and (not isinstance(default, int) or isinstance(default, bool)):
-        return "is not a whole number"
-    if kind == "boolean" and not isinstance(default, bool):
-        return "must be true or false"
-    if kind == "date":
-        try:
-            datetime.date.fromisoformat(str(default))
-        except ValueError:
-            return "is not a date like 2026-02-14"
-    return None
 
 
 def close_match(word, candidates):

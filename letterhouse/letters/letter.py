@@ -1,21 +1,14 @@
-"""A letter: a template plus validated values and a seed; and the one way to turn it into a PDF."""
+"""A letter: a template plus validated values and a seed; how plain data becomes one, and its file name."""
 
 import hashlib
-import os
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from werkzeug.datastructures import MultiDict
-
-from letterhouse.render.compose import compose_letter_html
-from letterhouse.config import ENV_PREFIX, setting_default
 from letterhouse.letters.fields import STYLE_FIELDS
-from letterhouse.render.realism import letter_css
-from letterhouse.render.pdf import get_renderer, time_limit
-from letterhouse.render.stationery import NO_ENVELOPE
 from letterhouse.letters.sandbox import first_name
+from letterhouse.letters.styles import NO_ENVELOPE
 
 
 @dataclass(frozen=True)
@@ -62,11 +55,17 @@ def letter_from_form(template, form):
 
 def validate_mapping(template, mapping):
     """Return (Letter or None, {field: [messages]}) for plain data such as a JSON object or CSV row."""
-    formdata = MultiDict({key: as_form_text(value) for key, value in mapping.items()})
-    form = template.form_class(formdata=formdata, meta={"csrf": False})
+    form = template.form_class(formdata=FormText({key: as_form_text(value) for key, value in mapping.items()}))
     if not form.validate():
         return None, form.errors
     return letter_from_form(template, form), {}
+
+
+class FormText(dict):
+    """Plain data as WTForms reads a submitted form: one text per name."""
+
+    def getlist(self, name):
+        return [self[name]] if name in self else []
 
 
 def as_form_text(value):
@@ -76,31 +75,9 @@ def as_form_text(value):
     return "" if value is None else str(value)
 
 
-def write_letter_pdf(letter, max_pages=None, seconds=None):
-    """Return the letter rendered as a PDF (a RenderedPdf with its page count).
-
-    :raise LetterTooLong: past max_pages, or (LetterTooSlow) slower than the time limit,
-        which defaults to the RENDER_TIME_LIMIT setting and covers the whole letter: its
-        template's body as well as the layout.
-    """
-    values = letter.values
-    seconds = render_time_limit() if seconds is None else seconds
-    renderer = get_renderer()  # started outside the limit: the first letter of a process is not slower
-    with time_limit(seconds):
-        html = compose_letter_html(letter)
-        return renderer.render(html, values["page_size"], values["paper"], values["hand"], max_pages, None,
-                               archival=bool(values.get("archival")), extra_pages=envelope_pages(values),
-                               letter_css=letter_css(values, letter.seed))
-
-
 def envelope_pages(values):
     """Return how many pages after the letter are its envelope (0 or 1)."""
     return 0 if values.get("envelope", NO_ENVELOPE) == NO_ENVELOPE else 1
-
-
-def render_time_limit():
-    """Return the render time limit in seconds, from LETTERHOUSE_RENDER_TIME_LIMIT or its default."""
-    return float(os.environ.get(ENV_PREFIX + "RENDER_TIME_LIMIT", setting_default("RENDER_TIME_LIMIT")))
 
 
 def ascii_slug(text):

@@ -10,7 +10,8 @@ from PIL import Image
 
 from letterhouse.letters.catalog import example_values
 from letterhouse.render.hands import HANDS, PAPERS
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.raster import PDFIUM_LOCK
 
 SAMPLE_DATE = datetime.date(2026, 2, 14)  # fixed, so the sheet is the same every time it is made

@@ -10,7 +10,8 @@ from pathlib import Path
 from letterhouse.render.glyph_coverage import unwritable_characters
 from letterhouse.letters.catalog import example_path, load_template
 from letterhouse.render.compose import render_body
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.letters.problems import LetterBodyFailed, LetterRefused, Problem, TemplateError
 from letterhouse.render.pdf import get_renderer
 from letterhouse.letters.front_matter import close_match, split_front_matter

@@ -8,11 +8,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from letterhouse.web.openapi import openapi_document, template_schema
-from letterhouse.batch.merge import BOOLEAN_WORDS, MAX_PROBLEMS_KEPT, check_rows, letter_from_object
+from letterhouse.batch.merge import MAX_PROBLEMS_KEPT, check_rows, letter_from_object
 from letterhouse.letters.catalog import BrokenTemplate
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.batch.jobs import TooManyBatches
-from letterhouse.letters.letter import letter_filename, write_letter_pdf
+from letterhouse.letters.field_types import BOOLEAN_WORDS
+from letterhouse.letters.letter import letter_filename
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
 

@@ -5,7 +5,8 @@ import threading
 from dataclasses import dataclass
 
 from letterhouse.letters.catalog import example_path, example_values
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.raster import pdf_page_images
 from letterhouse.letters.problems import LetterRefused
 

@@ -1,5 +1,7 @@
 """The API described as data: each template's fields as JSON Schema, and the OpenAPI 3.1 document."""
 
+from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
+
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -8,41 +10,9 @@ NOTES_HEADER = ("Present when some characters cannot be written by any bundled h
                 "that do not fit are left off. POST /letters/{slug}/notes lists every character.")
 
 
-def text_schema(spec, limits):
-    return {"type": "string", "maxLength": spec.max_length or limits.get(spec.type, 0) or None}
-
-
-def integer_schema(spec, limits):
-    return {"type": "integer", "minimum": spec.min, "maximum": spec.max}
-
-
-def date_schema(spec, limits):
-    return {"type": "string", "format": "date"}
-
-
-def choice_schema(spec, limits):
-    return {"type": "string", "enum": [value for value, _ in spec.choices],
-            "oneOf": [{"const": value, "title": label} for value, label in spec.choices]}
-
-
-def boolean_schema(spec, limits):
-    return {"type": "boolean"}
-
-
-# One entry per field type in fields.FIELD_TYPES: how a JSON client writes that field.
-FIELD_SCHEMAS = {
-    "string": text_schema,
-    "text": text_schema,
-    "integer": integer_schema,
-    "date": date_schema,
-    "choice": choice_schema,
-    "boolean": boolean_schema,
-}
-
-
 def field_schema(spec, limits):
     """Return the JSON Schema of one field, with its label, help and default."""
-    schema = {"title": spec.label, **FIELD_SCHEMAS[spec.type](spec, limits)}
+    schema = {"title": spec.label, **FIELD_TYPES[spec.type].json_schema(spec, limits)}
     if spec.help:
         schema["description"] = spec.help
     if spec.default not in (None, "") and not callable(spec.default):
@@ -88,7 +58,7 @@ SECURED = {"401": error_reply("A bearer token is needed (when the server is conf
 
 def boolean_query(name, description):
     return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]}}
+            "schema": {"type": "string", "enum": list(BOOLEAN_WORDS)}}
 
 
 COMPONENT_SCHEMAS = {

@@ -7,8 +7,10 @@ from flask_wtf.csrf import CSRFError
 
 from letterhouse.letters.catalog import BrokenTemplate
 from letterhouse.render.glyph_coverage import coverage_notes
+from letterhouse.web.forms import site_form
 from letterhouse.web.gallery import Thumbnails, matches, search_text, shelves
-from letterhouse.letters.letter import letter_filename, letter_from_form, write_letter_pdf
+from letterhouse.letters.letter import letter_filename, letter_from_form
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.raster import data_uri, pdf_page_images
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
@@ -86,7 +88,7 @@ def png_response(png, cache_control):
 def letter_form(slug):
     """Show a letter's form; on a good submit show the preview."""
     template = usable_template(slug)
-    form = template.form_class()
+    form = site_form(template)
     action = request.form.get("action", "preview")
     if request.method == "POST" and action == "edit":
         return show_form(template, form)
@@ -101,7 +103,7 @@ def letter_form(slug):
 def letter_pdf(slug):
     """Send the PDF of a previewed letter as a download."""
     template = usable_template(slug)
-    form = template.form_class()
+    form = site_form(template)
     if not form.validate_on_submit():
         return show_form(template, form, status=422)
     letter = letter_from_form(template, form)
@@ -122,7 +124,7 @@ def live_preview(slug):
     its errors and no pages; only a request that cannot be answered at all gets a 4xx.
     """
     template = usable_template(slug)
-    form = template.form_class()
+    form = site_form(template)
     if not form.validate_on_submit():
         return jsonify(pages=[], page_count=0, errors=form.errors)
     try:
@@ -192,4 +194,4 @@ def csrf_failed(error):
     entry = catalog().get(slug) if slug else None
     if entry is None or isinstance(entry, BrokenTemplate):
         return render_template("error.html", status=400, message=error.description), 400
-    return show_form(entry, entry.form_class(), status=400, problem=CSRF_EXPIRED)
+    return show_form(entry, site_form(entry), status=400, problem=CSRF_EXPIRED)

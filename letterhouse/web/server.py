@@ -31,7 +31,7 @@ def warm_up(app, log=LOGGER):
 def warm_with_an_example(app, log):
     """Render the first template's example letter that can be written; return whether one was."""
     from letterhouse.web.gallery import example_letter
-    from letterhouse.letters.letter import write_letter_pdf
+    from letterhouse.render.letter_pdf import write_letter_pdf
 
     for template in app.extensions["letterhouse.letters.catalog"].templates():
         letter = attempt(log, f"the example of {template.slug}", example_letter, template)

@@ -1,0 +1,84 @@
+"""A letter's values are checked by the letter domain alone: no web app, one record per field type."""
+
+import datetime
+
+import flask
+import pytest
+
+from letterhouse.letters.catalog import load_template
+from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
+from letterhouse.letters.fields import FieldSpec
+from letterhouse.letters.letter import validate_mapping
+
+LIMITS = {"string": 200, "text": 4000}
+NOTE = """---
+title: A note
+fields:
+  - name: note
+    type: text
+    required: true
+  - name: with_love
+    label: Send love
+    type: boolean
+  - name: years
+    label: Years together
+    type: integer
+    min: 1
+    max: 90
+---
+{{ note }}{% if with_love %} With love.{% endif %} {{ years }}
+"""
+
+
+@pytest.fixture
+def note(tmp_path):
+    path = tmp_path / "note.jinja"
+    path.write_text(NOTE, encoding="utf-8")
+    return load_template(path, LIMITS)
+
+
+def test_a_letter_is_checked_without_any_web_app(note):
+    assert not flask.has_app_context()
+    letter, errors = validate_mapping(note, {"sender_name": "Sam", "recipient_name": "Chris", "note": "Hi",
+                                             "with_love": True, "years": "12", "date": "2026-02-14"})
+    assert errors == {}
+    assert letter.values["with_love"] is True and letter.values["years"] == 12
+    assert letter.values["date"] == datetime.date(2026, 2, 14)
+
+
+def test_a_wrong_value_is_told_plainly_without_any_web_app(note):
+    _, errors = validate_mapping(note, {"sender_name": "Sam", "recipient_name": "Chris", "note": "Hi",
+                                        "years": "twelve", "with_love": "maybe"})
+    assert errors == {"years": ["Years together must be a whole number, like 12."],
+                      "with_love": ["Send love must be yes or no (or true/false, 1/0)."]}
+
+
+@pytest.mark.parametrize("word", [*BOOLEAN_WORDS, *(word.upper() for word in BOOLEAN_WORDS)])
+def test_every_boolean_word_reads_the_same_from_a_form_and_a_csv_cell(note, word):
+    letter, errors = validate_mapping(note, {"sender_name": "Sam", "recipient_name": "Chris", "note": "Hi",
+                                             "with_love": word})
+    assert errors == {} and letter.values["with_love"] is BOOLEAN_WORDS[word.lower()]
+
+
+@pytest.mark.parametrize("kind", list(FIELD_TYPES))
+def test_every_field_type_is_one_record_with_every_part(kind):
+    field_type = FIELD_TYPES[kind]
+    spec = FieldSpec("x", "X", type=kind, choices=(("a", "A"),))
+    field_class, checks, kwargs = field_type.form_field(spec, LIMITS)
+    assert field_type.name == kind and field_class and isinstance(checks, list) and isinstance(kwargs, dict)
+    assert "type" in field_type.json_schema(spec, LIMITS)
+    assert field_type.cell_hint(spec, LIMITS)
+    assert field_type.default_problem(["a list"]) == "must be a single value, not a list or mapping"
+
+
+@pytest.mark.parametrize("kind, default, problem", [
+    ("integer", "12", "is not a whole number"),
+    ("integer", True, "is not a whole number"),
+    ("boolean", "yes", "must be true or false"),
+    ("date", "2026-02-30", "is not a date like 2026-02-14"),
+    ("choice", "b", "is not one of the choices"),
+    ("integer", 12, None),
+    ("date", datetime.date(2026, 2, 14), None),
+])
+def test_a_templates_default_is_checked_by_its_field_type(kind, default, problem):
+    assert FIELD_TYPES[kind].default_problem(default, (("a", "A"),)) == problem
