@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from letterhouse import create_app
+from letterhouse.batch.outputs import OUTPUT_KINDS
 from letterhouse.letters.catalog import BrokenTemplate
 from letterhouse.render.hands import HANDS, INKS, PAPERS
 
@@ -124,7 +125,7 @@ def render_command(slug, data_path, assignments, output):
 
         letterhouse render anniversary --data chris.json --set years=12 -o chris.pdf
     """
-    from letterhouse.batch.merge import letter_from_object
+    from letterhouse.batch.letter_data import letter_from_object
     from letterhouse.letters.letter import letter_filename
     from letterhouse.render.letter_pdf import write_letter_pdf
     from letterhouse.letters.problems import LetterRefused
@@ -183,7 +184,8 @@ def samples_command(outdir, slug, hands, papers, ink, dpi):
 @click.argument("slug")
 @click.argument("rows_path", metavar="ROWS", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(),
-              help="A .zip (one PDF per row), a .pdf (all letters in one file) or a directory.")
+              help="; ".join(f"{kind.extension or 'another name'}: {kind.description}"
+                             for kind in OUTPUT_KINDS.values()) + ".")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [default: one per core].")
 @click.option("--skip-invalid", is_flag=True,
               help="Write the good rows and put the problems in OUT-errors.csv beside the output.")
@@ -200,8 +202,10 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
 
         letterhouse batch thank-you guests.csv -o thank-yous.zip --jobs 2
     """
-    from letterhouse.batch.merge import check_rows, write_batch, write_problems_beside
+    from letterhouse.batch.checking import check_rows
     from letterhouse.batch.rows import RowsError, read_rows_file
+    from letterhouse.batch.spreadsheets import write_problems_beside
+    from letterhouse.batch.writing import write_batch
 
     template = usable_template(slug)
     try:
@@ -268,7 +272,8 @@ def fields_command(slug, as_csv):
 
         letterhouse fields anniversary --csv > guests.csv
     """
-    from letterhouse.batch.merge import column_hint, header_csv
+    from letterhouse.batch.row_values import column_hint
+    from letterhouse.batch.spreadsheets import header_csv
 
     template = usable_template(slug)
     if as_csv:

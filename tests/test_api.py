@@ -290,7 +290,7 @@ def test_an_unknown_batch_is_404_and_an_unfinished_one_has_no_result_yet(api, ap
     assert api.get("/api/v1/batches/AAAAAAAAAAAAAAAA").status_code == 404
     assert api.get("/api/v1/batches/AAAAAAAAAAAAAAAA/result").status_code == 404
     with app.app_context():
-        from letterhouse.batch.merge import check_rows
+        from letterhouse.batch.checking import check_rows
         from letterhouse.batch.rows import read_rows
 
         template = app.extensions["letterhouse.letters.catalog"].get("anniversary")

@@ -10,9 +10,11 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import pdf_text
-from letterhouse.batch.merge import RowProblem, check_rows, problems_csv, write_batch
-from letterhouse.batch.jobs import JobStore
+from letterhouse.batch.checking import RowProblem, check_rows
+from letterhouse.batch.job_records import JobStore
 from letterhouse.batch.rows import RowsError, read_rows
+from letterhouse.batch.spreadsheets import problems_csv
+from letterhouse.batch.writing import write_batch
 
 NOTE_TEMPLATE = """---
 title: A short note
@@ -238,6 +240,14 @@ def test_a_letter_too_long_is_reported_by_row_and_the_others_are_still_written(n
     assert list(texts_in_zip(tmp_path / "letters.zip")) == ["0001-note-to-chris.pdf"]
 
 
+def test_workers_write_the_checked_template_without_reading_its_file_again(note, templates_dir, tmp_path):
+    check = check_rows(note, csv_rows("sender_name,recipient_name,note\nSam,Chris,Hello there\n"))
+    (templates_dir / "note.jinja").write_text("not a template any more")
+    result = write_batch(check, tmp_path / "letters.zip", jobs=1)
+    assert result.problems == []
+    assert "Hello there" in texts_in_zip(tmp_path / "letters.zip")["0001-note-to-chris.pdf"]
+
+
 # --- jobs kept in the instance folder ---
 
 def wait_for(store, job, timeout=60):
@@ -296,3 +306,18 @@ def test_rows_are_checked_again_when_the_batch_starts(app, note, templates_dir):
     failed = wait_for(store, job)
     assert failed.state == "failed" and "template changed" in failed.message
     assert failed.problems == [[2, "greeting", "Please fill in greeting word."]]
+
+
+def test_a_started_batch_writes_the_letters_checked_on_upload_without_checking_its_rows_again(
+        app, template, monkeypatch):
+    store = app.extensions["letterhouse.batch.jobs"]
+    data = b"sender_name,recipient_name,years\nSam,Chris,12\n"
+    job = store.create("anniversary", data, "csv", check_rows(template, read_rows(data, "csv")))
+    def checked_again(*args, **kwargs):
+        raise AssertionError("the rows were checked twice")
+
+    monkeypatch.setattr("letterhouse.batch.job_runner.check_rows", checked_again)
+    assert store.start(job, template, jobs=1)
+    done = wait_for(store, job)
+    assert (done.state, done.letters) == ("done", 1)
+    assert not store.letters_path(done).exists()  # the letters' values are personal, like the rows

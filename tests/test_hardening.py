@@ -137,7 +137,7 @@ def test_random_csv_rows_are_checked_row_by_row_without_a_crash(header, rows):
     import csv
     import io
 
-    from letterhouse.batch.merge import check_rows
+    from letterhouse.batch.checking import check_rows
     from letterhouse.batch.rows import RowsError, read_rows
 
     buffer = io.StringIO()

@@ -10,8 +10,9 @@ import pytest
 
 from conftest import ANNIVERSARY, MM_PER_POINT, pdf_text
 import letterhouse.batch.rows as rows_module
-from letterhouse.batch.merge import RowProblem, problems_csv, write_problems_beside
+from letterhouse.batch.checking import RowProblem
 from letterhouse.batch.rows import MAX_BLANK_ROWS, MAX_COLUMNS, RowsError, read_rows
+from letterhouse.batch.spreadsheets import problems_csv, write_problems_beside
 from letterhouse.render.stationery import PAGE_MARGIN_MM
 
 CHRIS = {"sender_name": "Sam", "recipient_name": "Chris", "years": 12}
@@ -42,7 +43,7 @@ def test_repeated_columns_are_found_in_one_pass(monkeypatch, template_of):
     monkeypatch.setattr(rows_module, "MAX_COLUMNS", 100_000)
     columns = [f"c{i}" for i in range(20_000)] + ["c7", "sender_name", "sender_name"]
     row_set = read_rows((",".join(columns) + "\n" + ",".join("" for _ in columns) + "x\n").encode(), "csv")
-    from letterhouse.batch.merge import header_problems
+    from letterhouse.batch.checking import header_problems
     problems = header_problems(template_of("anniversary"), row_set)
     assert {p.field for p in problems if "more than once" in p.message} == {"c7", "sender_name"}
 

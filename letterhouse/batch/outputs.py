@@ -1,10 +1,9 @@
-"""Where a batch's letters go: a ZIP written as they arrive, one combined PDF, or a directory."""
+"""Where a batch's letters go: the one registry of output kinds (ZIP, one PDF, a directory) and their writers."""
 
 import io
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-
-from pypdf import PdfReader, PdfWriter
 
 
 class ZipOutput:
@@ -30,9 +29,13 @@ class CombinedPdfOutput:
     """
 
     def __init__(self, path, duplex=False):
+        from pypdf import PdfWriter  # here, not above: the command line reads this registry for its help
+
         self.path, self.duplex, self.writer = path, duplex, PdfWriter()
 
     def add(self, rendered):
+        from pypdf import PdfReader
+
         self.writer.append(PdfReader(io.BytesIO(rendered.pdf)), outline_item=rendered.filename[:-4])
         if self.duplex and rendered.page_count % 2:
             last = self.writer.pages[-1].mediabox
@@ -57,10 +60,31 @@ class DirectoryOutput:
         pass
 
 
-OUTPUT_KINDS = {"zip": ZipOutput, "pdf": CombinedPdfOutput, "dir": DirectoryOutput}
+@dataclass(frozen=True)
+class OutputKind:
+    """One kind of batch output: its name, file extension, download mimetype and writer."""
+
+    name: str
+    extension: str  # ".zip"; "" for a directory
+    mimetype: str | None  # what a download is sent as; None when it is not one file
+    writer: type
+    description: str
+
+    @property
+    def is_directory(self):
+        return not self.extension
+
+
+OUTPUT_KINDS = {kind.name: kind for kind in (
+    OutputKind("zip", ".zip", "application/zip", ZipOutput, "A ZIP with one PDF per letter"),
+    OutputKind("pdf", ".pdf", "application/pdf", CombinedPdfOutput, "One PDF, every letter starting on a new sheet"),
+    OutputKind("dir", "", None, DirectoryOutput, "A directory with one PDF file per letter"),
+)}
+DOWNLOADS = {name: kind for name, kind in OUTPUT_KINDS.items() if kind.mimetype}  # what the site and API offer
+DEFAULT_OUTPUT = "zip"  # what the site and the API write when not told
 
 
 def output_kind(path):
-    """Return the output a path asks for: 'zip', 'pdf' or (anything else) 'dir'."""
+    """Return the name of the output a path asks for by its extension: 'zip', 'pdf' or (anything else) 'dir'."""
     suffix = Path(path).suffix.lower()
-    return {".zip": "zip", ".pdf": "pdf"}.get(suffix, "dir")
+    return next((kind.name for kind in OUTPUT_KINDS.values() if kind.extension and kind.extension == suffix), "dir")

@@ -93,8 +93,9 @@ def cold_start():
 
 def batch_throughput(catalog, letters, jobs_list):
     """Time `letters` letters through the batch door with each number of workers."""
-    from letterhouse.batch.merge import check_rows, write_batch
+    from letterhouse.batch.checking import check_rows
     from letterhouse.batch.rows import read_rows
+    from letterhouse.batch.writing import write_batch
 
     template = catalog.get(BENCH_SLUG)
     rows = [{**example_values(template), "recipient_name": f"Guest {i}"} for i in range(letters)]

@@ -4,7 +4,7 @@ import datetime
 import hashlib
 import re
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Template, nodes
 from jinja2.ext import Extension
 
 from letterhouse.letters.sandbox_limits import BoundedSandbox
@@ -91,6 +91,21 @@ TAG_ONLY_LINE = re.compile(r"^([ \t]*(?:(?:\{%(?:[^%]|%(?!\}))*%\}|\{#(?:[^#]|#(
                            re.MULTILINE)
 
 
+class BodyTemplate(Template):
+    """A compiled letter body that keeps its code, so a batch worker can be given it without parsing it again."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):
+        template = super().from_code(environment, code, globals, uptodate)
+        template.code = code
+        return template
+
+
+def body_from_code(code):
+    """Return the letter body compiled to `code` (a BodyTemplate's), ready to render."""
+    return BodyTemplate.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None))
+
+
 def make_environment():
     """Return the one environment every letter body is compiled in."""
     env = BoundedSandbox(
@@ -100,6 +115,7 @@ def make_environment():
         autoescape=False,  # bodies render to plain text; compose.py escapes all of it
         extensions=[TagLinesExtension, ChooseExtension],
     )
+    env.template_class = BodyTemplate
     env.filters.update(first_name=first_name, long_date=long_date)
     env.bound_filters()
     env.globals.clear()  # no range, lipsum, cycler, joiner or namespace in letters

@@ -8,19 +8,21 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from letterhouse.web.openapi import openapi_document, template_schema
-from letterhouse.batch.merge import MAX_PROBLEMS_KEPT, check_rows, letter_from_object
+from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
+from letterhouse.batch.job_records import TooManyBatches
+from letterhouse.batch.letter_data import letter_from_object
+from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
+from letterhouse.letters.field_types import BOOLEAN_WORDS
 from letterhouse.letters.catalog import BrokenTemplate
 from letterhouse.render.glyph_coverage import coverage_notes
-from letterhouse.batch.jobs import TooManyBatches
-from letterhouse.letters.field_types import BOOLEAN_WORDS
 from letterhouse.letters.letter import letter_filename
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
+from letterhouse.web.jobs import job_store, start_job
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ROWS_KINDS = {"application/json": "json", "text/csv": "csv"}
-RESULT_TYPES = {"zip": "application/zip", "pdf": "application/pdf"}
 NOTES_HEADER_BYTES = 1024  # the Letterhouse-Notes header's most; POST .../notes lists every character
 NOTES_HEADER_CHARACTERS = 8
 
@@ -223,14 +225,12 @@ def start_batch(slug):
                        row_errors=row_errors(check.problems))
     if not check.letters:
         raise ApiError(422, "No row can become a letter.", row_errors=row_errors(check.problems))
-    store = current_app.extensions["letterhouse.batch.jobs"]
-    job = store.create(slug, data, kind, check)
+    job = job_store().create(slug, data, kind, check)
     try:
-        store.start(job, template, jobs=current_app.config["BATCH_JOBS"] or None,
-                    max_pages=current_app.config["MAX_PAGES"], **options)
+        start_job(job, template, **options)
     except TooManyBatches as error:
         raise ApiError(429, str(error)) from None
-    response = jsonify(batch_status(store.get(job.id)))
+    response = jsonify(batch_status(job_store().get(job.id)))
     response.status_code = 202
     response.headers["Location"] = url_for("api.batch", job_id=job.id)
     return response
@@ -238,9 +238,9 @@ def start_batch(slug):
 
 def batch_options():
     """Return the batch's output options from the query string, refusing values it does not know."""
-    output = request.args.get("output", "zip")
-    if output not in RESULT_TYPES:
-        raise ApiError(400, "output must be zip or pdf.")
+    output = request.args.get("output", DEFAULT_OUTPUT)
+    if output not in DOWNLOADS:
+        raise ApiError(400, f"output must be {' or '.join(DOWNLOADS)}.")
     options = {"output": output}
     for name in ("duplex", "skip_invalid"):
         word = request.args.get(name, "false").strip().lower()
@@ -261,7 +261,7 @@ def read_body_rows(data, kind):
 
 
 def row_errors(problems):
-    return [{"row": p.row, "field": p.field, "message": p.message} for p in problems]
+    return [problem.as_dict() for problem in problems]
 
 
 def batch_status(job):
@@ -276,7 +276,7 @@ def batch_status(job):
 
 
 def stored_job(job_id):
-    job = current_app.extensions["letterhouse.batch.jobs"].get(job_id)
+    job = job_store().get(job_id)
     if job is None:
         raise ApiError(404, "There is no batch with this id; finished batches are removed after a while.")
     return job
@@ -295,8 +295,7 @@ def batch_result(job_id):
     if job.state != "done":
         raise ApiError(409, f"This batch is {job.state}, not done." + (f" {job.message}" if job.message else ""),
                        state=job.state)
-    store = current_app.extensions["letterhouse.batch.jobs"]
-    return send_file(store.result_path(job), mimetype=RESULT_TYPES[job.output], as_attachment=True,
+    return send_file(job_store().result_path(job), mimetype=DOWNLOADS[job.output].mimetype, as_attachment=True,
                      download_name=job.result_name())
 
 

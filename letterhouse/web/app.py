@@ -32,7 +32,7 @@ def instance_path(test_config):
 
 def register_extensions(app):
     """Bind extensions and the template catalog to the app."""
-    import letterhouse.batch.jobs as jobs
+    import letterhouse.web.jobs as jobs
     from letterhouse.letters.catalog import catalog_from_config
     from letterhouse.web.extensions import csrf
 

@@ -6,18 +6,17 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from letterhouse.batch.merge import MAX_PROBLEMS_KEPT, check_rows, column_hint, header_csv, problems_csv
-from letterhouse.web.extensions import csrf
-from letterhouse.batch.jobs import TooManyBatches
+from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
+from letterhouse.batch.job_records import TooManyBatches
+from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
+from letterhouse.batch.row_values import column_hint
 from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
+from letterhouse.batch.spreadsheets import header_csv, problems_csv
+from letterhouse.web.extensions import csrf
+from letterhouse.web.jobs import job_store, start_job
 from letterhouse.web.pages import usable_template
 
 bp = Blueprint("batch", __name__)
-OUTPUTS = {"zip": "application/zip", "pdf": "application/pdf"}
-
-
-def job_store():
-    return current_app.extensions["letterhouse.batch.jobs"]
 
 
 def show_page(template, problem=None, status=200):
@@ -97,7 +96,8 @@ def job_page(slug, job_id, problem=None, status=200):
     labels = {spec.name: spec.label for spec in template.all_fields}
     expires = datetime.datetime.fromtimestamp(job_store().expires_at(job)).astimezone()
     return render_template("batch.html", template=template, job=job, labels=labels, problem=problem,
-                           expires=expires, hints=None), status
+                           expires=expires, hints=None, downloads=DOWNLOADS,
+                           default_output=DEFAULT_OUTPUT), status
 
 
 @bp.get("/letters/<slug>/many/<job_id>/problems.csv")
@@ -112,14 +112,12 @@ def start(slug, job_id):
     """Start writing a checked batch's letters in the background."""
     template = usable_template(slug)
     job = stored_job(slug, job_id)
-    output = request.form.get("output", "zip")
-    if output not in OUTPUTS:
+    output = request.form.get("output", DEFAULT_OUTPUT)
+    if output not in DOWNLOADS:
         return job_page(slug, job_id, problem="Choose a ZIP or one PDF.", status=400)
     try:
-        started = job_store().start(job, template, output=output, duplex=bool(request.form.get("duplex")),
-                                    skip_invalid=bool(request.form.get("skip_invalid")),
-                                    jobs=current_app.config["BATCH_JOBS"] or None,
-                                    max_pages=current_app.config["MAX_PAGES"])
+        started = start_job(job, template, output=output, duplex=bool(request.form.get("duplex")),
+                            skip_invalid=bool(request.form.get("skip_invalid")))
     except TooManyBatches as error:
         return job_page(slug, job_id, problem=str(error), status=429)
     if not started and job.state == "checked":
@@ -141,7 +139,7 @@ def result(slug, job_id):
     job = stored_job(slug, job_id)
     if job.state != "done":
         abort(409, description="These letters are not ready yet.")
-    return send_file(job_store().result_path(job), mimetype=OUTPUTS[job.output], as_attachment=True,
+    return send_file(job_store().result_path(job), mimetype=DOWNLOADS[job.output].mimetype, as_attachment=True,
                      download_name=job.result_name())
 
 

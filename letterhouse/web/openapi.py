@@ -1,6 +1,7 @@
 """The API described as data: each template's fields as JSON Schema, and the OpenAPI 3.1 document."""
 
 from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
+from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -123,7 +124,7 @@ COMPONENT_SCHEMAS = {
             "progress": {"type": "number", "minimum": 0, "maximum": 1},
             "letters": {"type": "integer"},
             "pages": {"type": "integer"},
-            "output": {"type": "string", "enum": ["zip", "pdf"]},
+            "output": {"type": "string", "enum": list(DOWNLOADS)},
             "message": {"type": "string"},
             "row_errors": {"type": "array", "items": ref("RowError")},
             "status_url": {"type": "string"},
@@ -219,8 +220,8 @@ PATHS = {
         "parameters": [
             BATCH_PARAMETER,
             {"name": "output", "in": "query", "required": False,
-             "schema": {"type": "string", "enum": ["zip", "pdf"], "default": "zip"},
-             "description": "zip: one PDF per row; pdf: all letters in one file, each on a new sheet."},
+             "schema": {"type": "string", "enum": list(DOWNLOADS), "default": DEFAULT_OUTPUT},
+             "description": "; ".join(f"{name}: {kind.description}" for name, kind in DOWNLOADS.items()) + "."},
             boolean_query("duplex", "For output=pdf: pad each letter to an even number of pages."),
             boolean_query("skip_invalid", "Write the valid rows and report the others, instead of refusing."),
         ],
@@ -249,7 +250,7 @@ PATHS = {
         "operationId": "getBatchResult",
         "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
         "responses": {
-            "200": {"description": "The letters.", "content": {"application/zip": {}, "application/pdf": {}}},
+            "200": {"description": "The letters.", "content": {kind.mimetype: {} for kind in DOWNLOADS.values()}},
             "404": error_reply("No such batch (it may have expired)."),
             "409": error_reply("The batch has not finished, or it failed."),
             **SECURED,

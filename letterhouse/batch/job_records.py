@@ -1,29 +1,26 @@
-"""Background batch jobs for the site and the API: kept in the instance folder, with progress, removed when old."""
+"""Batch jobs on disk, one folder each: the record with its progress, the rows, the checked letters and the result."""
 
 import dataclasses
-import hashlib
+import datetime
 import json
-import logging
 import os
 import re
 import secrets
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app, has_request_context, request
+from letterhouse.batch.checking import RowLetter, RowProblem
+from letterhouse.batch.job_owner import owner_alive, this_process
+from letterhouse.batch.outputs import DEFAULT_OUTPUT, OUTPUT_KINDS
+from letterhouse.batch.rows import Row
+from letterhouse.letters.letter import Letter
 
-from letterhouse.batch.merge import RowProblem, check_rows, numbered_filename, write_batch
-from letterhouse.batch.rows import RowsError, read_rows
-
-LOGGER = logging.getLogger(__name__)
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
-PROCESS_TOKEN = secrets.token_hex(8)  # tells this process's jobs from those of one that has gone
-PROGRESS_EVERY = 0.5  # seconds between progress writes
 UNFINISHED = ("queued", "running")
 SAMPLE_SIZE = 8  # letters named on the summary before the batch starts
+DATE_KEY = "$date"  # marks a date among stored letter values; no field name can start with "$"
 
 
 @dataclass
@@ -42,7 +39,7 @@ class Job:
     render_problems: list = field(default_factory=list)  # rows that failed while rendering
     sample: list = field(default_factory=list)  # [row, recipient, file name] of the first letters
     state: str = "checked"
-    output: str = "zip"
+    output: str = DEFAULT_OUTPUT
     duplex: bool = False
     done: int = 0
     letters: int = 0
@@ -52,6 +49,7 @@ class Job:
     client: str = ""  # who started it (a hash of their address or API token), for the per-client limit
     created: float = 0.0
     finished: float = 0.0
+    digest: str = ""  # the template version its rows were checked with; "" in records from before it was kept
 
     @property
     def row_problems(self):
@@ -64,7 +62,7 @@ class Job:
 
     def result_name(self):
         """Return the name a person's download gets, like 'anniversary-letters.zip'."""
-        return f"{self.slug}-letters.{self.output}"
+        return f"{self.slug}-letters{OUTPUT_KINDS[self.output].extension}"
 
 
 class TooManyBatches(Exception):
@@ -75,22 +73,15 @@ class TooManyBatches(Exception):
                          "start this one when one of them has finished.")
 
 
-def requesting_client():
-    """Return a stable, anonymous name for who is asking: their API token, else their address."""
-    authorization = request.headers.get("Authorization", "") if has_request_context() else ""
-    who = authorization or (request.remote_addr if has_request_context() else "") or "local"
-    return hashlib.sha256(who.encode()).hexdigest()[:16]
-
-
 class JobStore:
-    """Jobs on disk, one folder each, and a single background thread that runs them in turn."""
+    """Jobs on disk, one folder each; a started job is handed to the runner (a job_runner.JobRunner)."""
 
-    def __init__(self, root, retention_hours):
+    def __init__(self, root, retention_hours, runner=None):
         self.root = Path(root)
         self.retention_seconds = float(retention_hours) * 3600
-        self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="letterhouse-batch")
+        self.runner = runner
 
-    # storage
+    # where each part of a job is kept
 
     def folder(self, job_id):
         return self.root / job_id
@@ -98,12 +89,17 @@ class JobStore:
     def rows_path(self, job):
         return self.folder(job.id) / f"rows.{job.rows_kind}"
 
+    def letters_path(self, job):
+        return self.folder(job.id) / "letters.json"
+
     def result_path(self, job):
-        return self.folder(job.id) / f"result.{job.output}"
+        return self.folder(job.id) / f"result{OUTPUT_KINDS[job.output].extension}"
 
     def expires_at(self, job):
         """Return when a job and its letters will be removed, as a Unix time."""
         return job.created + self.retention_seconds
+
+    # records
 
     def save(self, job):
         """Write the job's record atomically, so a reader never sees half of it."""
@@ -126,15 +122,31 @@ class JobStore:
         return job
 
     def create(self, slug, data, rows_kind, check):
-        """Store the rows of a checked batch as a new job, and return the job."""
+        """Store the rows of a checked batch and the letters checking made as a new job, and return the job."""
         self.remove_expired()
         job = Job(id=secrets.token_urlsafe(12), slug=slug, rows_kind=rows_kind, total=check.total,
                   valid=len(check.letters), problems=problem_rows(check.problems), created=time.time(),
-                  sample=first_letters(check))
+                  sample=first_letters(check), digest=check.template.digest)
         self.folder(job.id).mkdir(parents=True)
         self.rows_path(job).write_bytes(data)
+        self.letters_path(job).write_text(letters_json(check.letters), encoding="utf-8")
         self.save(job)
         return job
+
+    def checked_letters(self, job, template):
+        """Return the RowLetters stored when the job's rows were checked, or None when there are none."""
+        try:
+            items = json.loads(self.letters_path(job).read_text(encoding="utf-8"), object_hook=typed_value)
+        except (OSError, ValueError):
+            return None
+        # The row's cells are not kept beside its letter: its place is all the letter's file name needs.
+        return [RowLetter(Row(ordinal, number, {}), Letter(template, values, seed))
+                for ordinal, number, values, seed in items]
+
+    def remove_personal_data(self, job):
+        """Delete the rows and the letters' values once the letters are written: only the result is kept."""
+        self.rows_path(job).unlink(missing_ok=True)
+        self.letters_path(job).unlink(missing_ok=True)
 
     def remove_expired(self, now=None):
         """Delete every finished or never-started job older than the retention time."""
@@ -148,7 +160,7 @@ class JobStore:
             if expired:
                 shutil.rmtree(folder, ignore_errors=True)
 
-    # running
+    # starting
 
     def unfinished_for(self, client):
         """Return how many of a client's batches are queued or running."""
@@ -156,25 +168,25 @@ class JobStore:
         jobs = (self.get(folder.name) for folder in folders)
         return sum(1 for job in jobs if job and job.client == client and job.state in UNFINISHED)
 
-    def start(self, job, template, output="zip", duplex=False, skip_invalid=False, jobs=None, max_pages=None):
-        """Queue a checked job to be rendered in the background; return False if it cannot start.
+    def start(self, job, template, client="", client_limit=0, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False,
+              jobs=None, max_pages=None):
+        """Queue a checked job on the runner; return False if it cannot start.
 
+        :param client: who is starting it (web.clients computes it), counted against client_limit (0: no limit).
         :raise TooManyBatches: when this client already has its share of batches under way.
         """
         if job.state != "checked" or (job.problems and not skip_invalid) or not job.valid:
             return False
-        client, limit = requesting_client(), current_app.config["BATCH_JOBS_PER_CLIENT"]
-        if limit and self.unfinished_for(client) >= limit:
-            raise TooManyBatches(limit)
+        if client_limit and self.unfinished_for(client) >= client_limit:
+            raise TooManyBatches(client_limit)
         job.client = client
         if not self.claim(job):
             return False
-        job.state, job.output, job.duplex = "queued", output, bool(duplex)
-        job.owner = f"{os.getpid()}:{PROCESS_TOKEN}"
+        job.state, job.output, job.duplex, job.owner = "queued", output, bool(duplex), this_process()
         self.save(job)
-        app = current_app._get_current_object()  # the form that checks rows needs the app
-        options = dict(jobs=jobs, duplex=duplex, max_pages=max_pages, skip_invalid=skip_invalid)
-        self._runner.submit(self._run, app, job, template, options)
+        if self.runner is None:
+            raise RuntimeError("This job store was made without a runner, so it cannot start jobs.")
+        self.runner.submit(self, job, template, dict(skip_invalid=skip_invalid, jobs=jobs, max_pages=max_pages))
         return True
 
     def claim(self, job):
@@ -185,48 +197,10 @@ class JobStore:
             return False
         return True
 
-    def _run(self, app, job, template, options):
-        with app.app_context():
-            self._run_in_context(job, template, options)
-
-    def _run_in_context(self, job, template, options):
-        job.state = "running"
-        self.save(job)
-        try:
-            result = self.render(job, template, options)
-        except Exception as error:  # the job records the failure; the site stays up
-            LOGGER.exception("Batch %s failed", job.id)
-            job.state, job.message = "failed", failure_message(error)
-        else:
-            job.state, job.letters, job.pages = "done", result.letters, result.pages
-            job.render_problems = problem_rows(result.problems)
-        job.finished = time.time()
-        self.rows_path(job).unlink(missing_ok=True)  # the rows are personal: keep only the letters
-        self.save(job)
-
-    def render(self, job, template, options):
-        """Check the stored rows again with the current template, then write the letters."""
-        skip_invalid = options.pop("skip_invalid")
-        check = check_rows(template, read_rows(self.rows_path(job).read_bytes(), job.rows_kind))
-        job.problems = problem_rows(check.problems)
-        job.valid = len(check.letters)
-        if check.problems and not skip_invalid:
-            raise RowsError("The template changed since these rows were checked, and some no longer fit. "
-                            "Upload the file again to see which.")
-        last_save = [0.0]
-
-        def on_progress(done, total):
-            job.done = done
-            if time.monotonic() - last_save[0] > PROGRESS_EVERY or done == total:
-                self.save(job)
-                last_save[0] = time.monotonic()
-
-        return write_batch(check, self.result_path(job), kind=job.output, on_progress=on_progress, **options)
-
 
 def first_letters(check):
     """Return [row, recipient, file name] for the first letters a checked batch will make."""
-    return [[item.row.number, item.letter.values["recipient_name"], numbered_filename(item.row.ordinal, item.letter)]
+    return [[item.row.number, item.letter.values["recipient_name"], item.filename]
             for item in check.letters[:SAMPLE_SIZE]]
 
 
@@ -235,29 +209,18 @@ def problem_rows(problems):
     return [[p.row, p.field, p.message] for p in problems]
 
 
-def failure_message(error):
-    """Return what a person is told when a whole batch fails."""
-    if isinstance(error, RowsError):
-        return str(error)
-    return "Something went wrong on our side while writing these letters. Please start the batch again."
+def letters_json(letters):
+    """Return checked RowLetters as JSON: [ordinal, row, typed values, seed] each, dates marked."""
+    return json.dumps([[item.row.ordinal, item.row.number, item.letter.values, item.letter.seed]
+                       for item in letters], default=marked_date)
 
 
-def owner_alive(owner):
-    """Return whether the process that owns a job ("pid:token") is still there."""
-    pid, _, token = str(owner).partition(":")
-    if token == PROCESS_TOKEN:
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
+def marked_date(value):
+    if type(value) is datetime.date:
+        return {DATE_KEY: value.isoformat()}
+    raise TypeError(f"A letter value of type {type(value).__name__} cannot be stored.")
 
 
-def init_app(app):
-    """Give the app its job store in the instance folder, and clear out expired jobs."""
-    store = JobStore(Path(app.instance_path) / "batches", app.config["JOB_RETENTION_HOURS"])
-    store.remove_expired()
-    app.extensions["letterhouse.batch.jobs"] = store
+def typed_value(item):
+    """Return a stored JSON object as it was: a marked date as a date."""
+    return datetime.date.fromisoformat(item[DATE_KEY]) if set(item) == {DATE_KEY} else item

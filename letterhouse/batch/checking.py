@@ -1,0 +1,102 @@
+"""Every row of a batch checked before anything is rendered: rows -> checked letters and RowProblems."""
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+
+from letterhouse.batch.letter_data import known_fields, letter_from_data, letter_from_object, unknown_field_errors
+from letterhouse.letters.letter import Letter, letter_filename
+
+MAX_PROBLEMS_KEPT = 1000  # problems listed for a batch; more are counted, not kept
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row cannot become a letter: its spreadsheet row, the field (or column) and a message.
+
+    The one shape of a row's problem, from checking to the web page, the API's 422 and the CLI.
+    """
+
+    row: int
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"row {self.row}, {self.field}: {self.message}" if self.field else f"row {self.row}: {self.message}"
+
+    def as_dict(self):
+        """Return the problem as JSON members: row, field and message."""
+        return dataclasses.asdict(self)
+
+
+def numbered_filename(ordinal, letter):
+    """Return a batch letter's file name, like '0001-anniversary-to-chris.pdf'."""
+    return f"{ordinal:04d}-{letter_filename(letter)}"
+
+
+@dataclass(frozen=True)
+class RowLetter:
+    """A row that passed its checks, and the Letter it becomes."""
+
+    row: object  # rows.Row, or any record with its ordinal and number
+    letter: Letter
+
+    @property
+    def filename(self):
+        return numbered_filename(self.row.ordinal, self.letter)
+
+
+@dataclass
+class BatchCheck:
+    """The outcome of checking every row: the letters that can be made and every problem found.
+
+    The site and the API keep only the first max_problems (a file can have hundreds on every row);
+    problem_count counts them all.
+    """
+
+    template: object
+    total: int
+    letters: list = field(default_factory=list)  # RowLetters, in row order
+    problems: list = field(default_factory=list)  # RowProblems, the first max_problems
+    problem_count: int = 0
+    max_problems: int | None = None
+
+    def add_problems(self, problems):
+        """Keep problems up to the limit, and count every one."""
+        problems = list(problems)
+        self.problem_count += len(problems)
+        room = len(problems) if self.max_problems is None else max(0, self.max_problems - len(self.problems))
+        self.problems += problems[:room]
+
+
+def check_rows(template, row_set, max_problems=None):
+    """Return the BatchCheck of a RowSet; a problem in the header row means no letter is made."""
+    header = header_problems(template, row_set) if row_set.header_row is not None else []
+    check = BatchCheck(template, total=len(row_set.rows), max_problems=max_problems)
+    check.add_problems(header)
+    for row in row_set.rows:
+        letter, errors = row_letter(template, row, check_unknown=row_set.header_row is None)
+        check.add_problems(RowProblem(row.number, name, message)
+                           for name, messages in errors.items() for message in messages)
+        if letter is not None and not header:
+            check.letters.append(RowLetter(row, letter))
+    return check
+
+
+def row_letter(template, row, check_unknown):
+    """Return (Letter or None, errors) for one row; a CSV's unknown columns are reported once, at the header."""
+    if check_unknown:
+        return letter_from_object(template, row.values)
+    known = set(known_fields(template))
+    return letter_from_data(template, {k: v for k, v in row.values.items() if k in known})
+
+
+def header_problems(template, row_set):
+    """Return problems of a CSV header: repeated columns, and unknown columns with something in them."""
+    row = row_set.header_row
+    repeated = [name for name, count in Counter(row_set.columns).items() if name and count > 1]
+    problems = [RowProblem(row, name, f"The column “{name}” appears more than once.") for name in repeated]
+    used = {name for r in row_set.rows for name, value in r.values.items() if str(value).strip()}
+    unknown = unknown_field_errors(template, [name for name in dict.fromkeys(row_set.columns + ("",))
+                                              if name in used])
+    return problems + [RowProblem(row, name, messages[0]) for name, messages in unknown.items()]

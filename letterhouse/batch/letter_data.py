@@ -1,0 +1,57 @@
+"""One mapping of plain data -> a Letter, for the API, the CLI and every row of a batch."""
+
+import difflib
+import functools
+
+from letterhouse.batch.row_values import value_problem
+from letterhouse.letters.letter import validate_mapping
+
+
+def known_fields(template):
+    """Return the names a row or JSON object may use for this template."""
+    return (*template.form_class.specs, "seed")
+
+
+def unknown_field_errors(template, names):
+    """Return {name: [message]} for every name the template has no field for."""
+    known = known_fields(template)
+    return {name: [unknown_field_message(name, known)] for name in names if name not in known}
+
+
+@functools.lru_cache(maxsize=4096)  # rows of a JSON batch repeat the same unknown keys
+def unknown_field_message(name, known):
+    """Return a message for a name that is not a field, suggesting the nearest one."""
+    if not str(name).strip():
+        return "This value has no field name (an empty column heading, or an empty key), but has something in it."
+    close = difflib.get_close_matches(str(name), known, n=1)
+    hint = f" Did you mean “{close[0]}”?" if close else " Remove it, or rename it to one of the template's fields."
+    return f"There is no field called “{name}”.{hint}"
+
+
+def letter_from_data(template, mapping):
+    """Return (Letter or None, {field: [messages]}) for a JSON object or a CSV row.
+
+    An empty or null value means the template's default; booleans may be written
+    yes/no, true/false or 1/0; numbers and ISO dates may be JSON numbers or text.
+    """
+    errors = {}
+    formdata = {}
+    for name, value in mapping.items():
+        if value is None or value == "":
+            continue
+        problem = value_problem(template, name, value)
+        if problem:
+            errors[name] = [problem]
+        else:
+            formdata[name] = value
+    letter, form_errors = validate_mapping(template, formdata)
+    errors.update(form_errors)
+    return (None if errors else letter), errors
+
+
+def letter_from_object(template, mapping):
+    """Return (Letter or None, errors) for data that may name only the template's fields (API, CLI)."""
+    unknown = unknown_field_errors(template, mapping)
+    letter, errors = letter_from_data(template, {k: v for k, v in mapping.items() if k not in unknown})
+    errors = {**unknown, **errors}
+    return (None if errors else letter), errors
