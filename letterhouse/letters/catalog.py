@@ -63,6 +63,30 @@ class BrokenTemplate:
     title: str = ""
 
 
+class TemplateNotFound(LookupError):
+    """No template file has this slug."""
+
+    def __init__(self, slug):
+        super().__init__(f"There is no template called “{slug}”.")
+        self.slug = slug
+
+
+class TemplateUnavailable(Exception):
+    """The template file has mistakes, so it cannot be used until they are mended."""
+
+    def __init__(self, entry):
+        super().__init__(f"The template “{entry.slug}” cannot be used until it is mended.")
+        self.entry, self.slug, self.problems = entry, entry.slug, entry.problems
+
+
+def template_summary(entry):
+    """Return what a listing says about one template, good or broken, as plain JSON data."""
+    if isinstance(entry, BrokenTemplate):
+        return {"slug": entry.slug, "available": False, "problems": [str(problem) for problem in entry.problems]}
+    return {"slug": entry.slug, "available": True, "title": entry.title, "description": entry.description,
+            "occasion": entry.occasion, "fields": [spec.name for spec in entry.fields]}
+
+
 def example_path(template_path):
     """Return where a template's example data lives: examples/<slug>.json beside the template."""
     template_path = Path(template_path)
@@ -183,6 +207,19 @@ class Catalog:
         """Return the template (or broken template) with this slug, or None."""
         path = self.template_paths().get(slug)
         return self._load_cached(path) if path else None
+
+    def usable_template(self, slug):
+        """Return the usable template with this slug.
+
+        :raise TemplateNotFound: when no file has this slug
+        :raise TemplateUnavailable: when its file has mistakes (they are on the exception)
+        """
+        entry = self.get(slug)
+        if entry is None:
+            raise TemplateNotFound(slug)
+        if isinstance(entry, BrokenTemplate):
+            raise TemplateUnavailable(entry)
+        return entry
 
     def templates(self):
         """Return only the usable templates."""

@@ -7,9 +7,10 @@ from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from letterhouse.web.extensions import current_catalog
 from letterhouse.web.openapi import openapi_document, template_schema
 from letterhouse.batch.merge import BOOLEAN_WORDS, MAX_PROBLEMS_KEPT, check_rows, letter_from_object
-from letterhouse.letters.catalog import BrokenTemplate
+from letterhouse.letters.catalog import BrokenTemplate, TemplateNotFound, TemplateUnavailable, template_summary
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.batch.jobs import TooManyBatches
 from letterhouse.letters.letter import letter_filename, write_letter_pdf
@@ -96,46 +97,43 @@ def token_matches(given, token):
     return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), token.encode("utf-8", "surrogateescape"))
 
 
-def usable_template(slug):
-    """Return the template for a slug, or raise a 404 that says why it cannot be used."""
-    entry = current_app.extensions["letterhouse.letters.catalog"].get(slug)
-    if entry is None:
-        raise ApiError(404, f"There is no template called “{slug}”.")
+@bp.errorhandler(TemplateNotFound)
+def template_not_found(error):
+    return error_response(404, str(error))
+
+
+@bp.errorhandler(TemplateUnavailable)
+def template_unavailable(error):
+    return error_response(404, f"The template “{error.slug}” has mistakes, so it cannot be used until they are "
+                               "mended.", problems=[str(problem) for problem in error.problems])
+
+
+def listed_template(entry):
+    """Return a template's summary as the API lists it: with its address when it can be used."""
     if isinstance(entry, BrokenTemplate):
-        raise ApiError(404, f"The template “{slug}” has mistakes, so it cannot be used until they are mended.",
-                       problems=[str(problem) for problem in entry.problems])
-    return entry
-
-
-def template_summary(template):
-    return {"slug": template.slug, "title": template.title, "description": template.description,
-            "occasion": template.occasion, "url": url_for("api.template", slug=template.slug)}
-
-
-def unavailable_summary(entry):
-    """Describe a template that cannot be used: its slug and its problems, each at a file name and line."""
-    return {"slug": entry.slug, "problems": [str(problem) for problem in entry.problems]}
+        return template_summary(entry)
+    return {**template_summary(entry), "url": url_for("api.template", slug=entry.slug)}
 
 
 @bp.get("/templates")
 def templates():
     """List every usable template, and those that cannot be used with why."""
-    entries = current_app.extensions["letterhouse.letters.catalog"].entries()
-    return {"templates": [template_summary(e) for e in entries if not isinstance(e, BrokenTemplate)],
-            "unavailable": [unavailable_summary(e) for e in entries if isinstance(e, BrokenTemplate)]}
+    entries = current_catalog().entries()
+    return {"templates": [listed_template(e) for e in entries if not isinstance(e, BrokenTemplate)],
+            "unavailable": [listed_template(e) for e in entries if isinstance(e, BrokenTemplate)]}
 
 
 @bp.get("/templates/<slug>")
 def template(slug):
     """Describe one template, its fields as JSON Schema."""
-    entry = usable_template(slug)
-    return {**template_summary(entry), "schema": template_schema(entry)}
+    template = current_catalog().usable_template(slug)
+    return {**listed_template(template), "schema": template_schema(template)}
 
 
 @bp.post("/letters/<slug>")
 def letter(slug):
     """Write one letter from a JSON object and answer with its PDF."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
     letter, errors = letter_from_object(template, data)
     if errors:
@@ -169,7 +167,7 @@ def notes_header(notes):
 @bp.post("/letters/<slug>/notes")
 def letter_notes(slug):
     """Check a letter's JSON object and list every character no bundled hand can write, by field."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
     letter, errors = letter_from_object(template, data)
     if errors:
@@ -207,7 +205,7 @@ def json_problem(error):
 @bp.post("/batches/<slug>")
 def start_batch(slug):
     """Check a JSON array or CSV of rows and start writing their letters in the background."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     options = batch_options()
     request.max_content_length = current_app.config["BATCH_MAX_CONTENT_LENGTH"]
     kind = ROWS_KINDS.get(request.mimetype)

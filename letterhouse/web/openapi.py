@@ -131,7 +131,9 @@ COMPONENT_SCHEMAS = {
         "required": ["slug", "title", "description", "occasion", "url"],
         "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
                        "description": {"type": "string"}, "occasion": {"type": "string"},
-                       "url": {"type": "string"}},
+                       "url": {"type": "string"}, "available": {"type": "boolean", "const": True},
+                       "fields": {"type": "array", "items": {"type": "string"},
+                                  "description": "The template's own fields (every letter also has the common ones)."}},
     },
     "Template": {
         "allOf": [ref("TemplateSummary")],
@@ -191,6 +193,7 @@ PATHS = {
                                            "each slug with its problems as 'file.jinja:line: message'.",
                                            "items": {"type": "object", "properties": {
                                                "slug": {"type": "string"},
+                                               "available": {"type": "boolean", "const": False},
                                                "problems": {"type": "array", "items": {"type": "string"}}}}}}})},
             **SECURED},
     }},

@@ -3,9 +3,9 @@
 import secrets
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 
 from letterhouse.letters.catalog import BrokenTemplate
+from letterhouse.web.extensions import current_catalog
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.web.gallery import Thumbnails, matches, search_text, shelves
 from letterhouse.letters.letter import letter_filename, letter_from_form, write_letter_pdf
@@ -22,34 +22,15 @@ FIELD_GROUPS = (
     ("details", "Date, greeting and sign-off"),
     ("style", "Pen and paper"),
 )
-CSRF_EXPIRED = ("This page was open for a long while, so we asked again to be sure it is you. "
-                "Everything you typed is still here: press Preview once more.")
-LIVE_CSRF_EXPIRED = ("This page was open for a long while, so the live preview has paused. "
-                     "Everything you typed is still here: press Preview to carry on.")
 SEARCH_MAX_LENGTH = 100
 THUMBNAILS = Thumbnails()
-
-
-def catalog():
-    return current_app.extensions["letterhouse.letters.catalog"]
-
-
-def usable_template(slug):
-    """Return the template for a slug, or answer 404 with the reason it cannot be used."""
-    entry = catalog().get(slug)
-    if entry is None:
-        abort(404, description=f"There is no letter called “{slug}”.")
-    if isinstance(entry, BrokenTemplate):
-        response = current_app.make_response((render_template("unavailable.html", entry=entry), 404))
-        abort(response)
-    return entry
 
 
 @bp.get("/")
 def gallery():
     """Show every letter on a shelf for its occasion, narrowed by a search; broken ones marked unavailable."""
     query = request.args.get("q", "")[:SEARCH_MAX_LENGTH].strip()
-    entries = catalog().entries()
+    entries = current_catalog().entries()
     usable = [entry for entry in entries if not isinstance(entry, BrokenTemplate)]
     broken = [entry for entry in entries if isinstance(entry, BrokenTemplate)]
     return render_template("gallery.html", shelves=shelves(usable), broken=broken, query=query, total=len(usable),
@@ -60,7 +41,7 @@ def gallery():
 @bp.get("/letters/<slug>/thumbnail.png")
 def thumbnail(slug):
     """Send a picture of the first page of a template's example letter."""
-    png = THUMBNAILS.png(usable_template(slug), current_app.config["MAX_PAGES"])
+    png = THUMBNAILS.png(current_catalog().usable_template(slug), current_app.config["MAX_PAGES"])
     if png is None:
         abort(404, description="This letter has no example to show.")
     return png_response(png, "no-cache")
@@ -85,7 +66,7 @@ def png_response(png, cache_control):
 @bp.route("/letters/<slug>", methods=["GET", "POST"])
 def letter_form(slug):
     """Show a letter's form; on a good submit show the preview."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     form = template.form_class()
     action = request.form.get("action", "preview")
     if request.method == "POST" and action == "edit":
@@ -100,7 +81,7 @@ def letter_form(slug):
 @bp.post("/letters/<slug>/letter.pdf")
 def letter_pdf(slug):
     """Send the PDF of a previewed letter as a download."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     form = template.form_class()
     if not form.validate_on_submit():
         return show_form(template, form, status=422)
@@ -121,7 +102,7 @@ def live_preview(slug):
     A half-filled form is the normal state of a form being typed, so it is answered 200 with
     its errors and no pages; only a request that cannot be answered at all gets a 4xx.
     """
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     form = template.form_class()
     if not form.validate_on_submit():
         return jsonify(pages=[], page_count=0, errors=form.errors)
@@ -182,14 +163,3 @@ def carried_values(form):
             pairs += [(field.name, value) for value in field.raw_data or ()]
     return pairs
 
-
-@bp.app_errorhandler(CSRFError)
-def csrf_failed(error):
-    """Keep a letter whose CSRF token expired: show its form again with every value."""
-    if request.endpoint == "letters.live_preview":
-        return jsonify(pages=[], page_count=0, errors={}, problem=LIVE_CSRF_EXPIRED), 400
-    slug = (request.view_args or {}).get("slug")
-    entry = catalog().get(slug) if slug else None
-    if entry is None or isinstance(entry, BrokenTemplate):
-        return render_template("error.html", status=400, message=error.description), 400
-    return show_form(entry, entry.form_class(), status=400, problem=CSRF_EXPIRED)
