@@ -68,8 +68,8 @@ def test_an_attacking_body_stays_small_in_memory(app, tmp_path, body):
     assert peak < 20_000_000  # bytes: what these bodies asked for runs to gigabytes
 
 
-def test_the_time_limit_covers_the_template_body(client, templates_dir, monkeypatch):
-    monkeypatch.setenv("LETTERHOUSE_RENDER_TIME_LIMIT", "1")
+def test_the_time_limit_covers_the_template_body(app, client, templates_dir):
+    app.config["RENDER_TIME_LIMIT"] = 1
     write_attack(templates_dir, "Hello.\n{% for a in 'x' * 90000 %}{% for b in 'x' * 90000 %}{% endfor %}{% endfor %}")
     started = time.monotonic()
     response = client.post("/api/v1/letters/attack", json=LETTER)

@@ -87,9 +87,9 @@ def test_warnings_alone_pass_unless_strict(runner):
 def test_check_reports_what_weasyprint_logs_while_writing_the_example(runner, monkeypatch, templates_dir):
     real_write = template_report.write_letter_pdf
 
-    def write_with_a_complaint(letter, max_pages=None):
+    def write_with_a_complaint(letter, *limits):
         logging.getLogger("weasyprint").warning("Ignored `hyphens: sometimes` at 3:7, invalid value.")
-        return real_write(letter, max_pages)
+        return real_write(letter, *limits)
 
     monkeypatch.setattr(template_report, "write_letter_pdf", write_with_a_complaint)
     result = templates_command(runner, "check", templates_dir / "thank-you.jinja")

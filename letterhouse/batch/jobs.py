@@ -156,7 +156,8 @@ class JobStore:
         jobs = (self.get(folder.name) for folder in folders)
         return sum(1 for job in jobs if job and job.client == client and job.state in UNFINISHED)
 
-    def start(self, job, template, output="zip", duplex=False, skip_invalid=False, jobs=None, max_pages=None):
+    def start(self, job, template, output="zip", duplex=False, skip_invalid=False, jobs=None, max_pages=None,
+              time_limit=None):
         """Queue a checked job to be rendered in the background; return False if it cannot start.
 
         :raise TooManyBatches: when this client already has its share of batches under way.
@@ -173,7 +174,7 @@ class JobStore:
         job.owner = f"{os.getpid()}:{PROCESS_TOKEN}"
         self.save(job)
         app = current_app._get_current_object()  # the form that checks rows needs the app
-        options = dict(jobs=jobs, duplex=duplex, max_pages=max_pages, skip_invalid=skip_invalid)
+        options = dict(jobs=jobs, duplex=duplex, max_pages=max_pages, time_limit=time_limit, skip_invalid=skip_invalid)
         self._runner.submit(self._run, app, job, template, options)
         return True
 

@@ -267,14 +267,14 @@ def start_worker(template_path, limits, digest):
     get_renderer()
 
 
-def render_task(task, max_pages):
+def render_task(task, max_pages, time_limit=None):
     """Return the RenderedLetter of one task (runs in a worker)."""
     if _worker_template is None:
         return RenderedLetter(task.ordinal, task.row, "", error="The template changed while the batch ran.")
     letter = Letter(_worker_template, task.values, task.seed)
     filename = numbered_filename(task.ordinal, letter)
     try:
-        rendered = write_letter_pdf(letter, max_pages)
+        rendered = write_letter_pdf(letter, max_pages, time_limit)
     except LetterRefused as error:
         return RenderedLetter(task.ordinal, task.row, filename, error=str(error))
     except Exception:  # one letter that cannot be written must not cost the others
@@ -298,7 +298,7 @@ def pool_context():
     return context
 
 
-def render_in_order(template, tasks, jobs, max_pages):
+def render_in_order(template, tasks, jobs, max_pages, time_limit=None):
     """Yield a RenderedLetter per task, in order, with only a few letters in flight per worker."""
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=start_worker,
                                initargs=(str(template.path), template.limits, template.digest),
@@ -306,7 +306,7 @@ def render_in_order(template, tasks, jobs, max_pages):
     try:
         in_flight = deque()
         for task in tasks:
-            in_flight.append(pool.submit(render_task, task, max_pages))
+            in_flight.append(pool.submit(render_task, task, max_pages, time_limit))
             if len(in_flight) >= jobs * AHEAD_PER_WORKER:
                 yield in_flight.popleft().result()
         while in_flight:
@@ -329,7 +329,7 @@ class BatchResult:
         return self.letters / self.seconds if self.seconds else 0.0
 
 
-def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, on_progress=None):
+def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, on_progress=None, time_limit=None):
     """Render every letter of a checked batch into `out` and return the BatchResult.
 
     A ZIP or PDF is written under a temporary name and renamed when complete, so a
@@ -342,7 +342,7 @@ def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, 
     tasks = (RenderTask(i.row.ordinal, i.row.number, i.letter.values, i.letter.seed) for i in check.letters)
     try:
         with closing(output):
-            rendered_letters = render_in_order(check.template, tasks, jobs or default_jobs(), max_pages)
+            rendered_letters = render_in_order(check.template, tasks, jobs or default_jobs(), max_pages, time_limit)
             for done, rendered in enumerate(rendered_letters, start=1):
                 record(result, output, rendered)
                 if on_progress:

@@ -1,7 +1,6 @@
 """A letter: a template plus validated values and a seed; and the one way to turn it into a PDF."""
 
 import hashlib
-import os
 import json
 import re
 import unicodedata
@@ -10,7 +9,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from letterhouse.render.compose import compose_letter_html
-from letterhouse.config import ENV_PREFIX, setting_default
+from letterhouse.config import setting_default
 from letterhouse.letters.fields import STYLE_FIELDS
 from letterhouse.render.realism import letter_css
 from letterhouse.render.pdf import get_renderer, time_limit
@@ -80,11 +79,12 @@ def write_letter_pdf(letter, max_pages=None, seconds=None):
     """Return the letter rendered as a PDF (a RenderedPdf with its page count).
 
     :raise LetterTooLong: past max_pages, or (LetterTooSlow) slower than the time limit,
-        which defaults to the RENDER_TIME_LIMIT setting and covers the whole letter: its
+        which defaults to the RENDER_TIME_LIMIT setting's default (each door passes the
+        setting it was given) and covers the whole letter: its
         template's body as well as the layout.
     """
     values = letter.values
-    seconds = render_time_limit() if seconds is None else seconds
+    seconds = setting_default("RENDER_TIME_LIMIT") if seconds is None else seconds
     renderer = get_renderer()  # started outside the limit: the first letter of a process is not slower
     with time_limit(seconds):
         html = compose_letter_html(letter)
@@ -96,11 +96,6 @@ def write_letter_pdf(letter, max_pages=None, seconds=None):
 def envelope_pages(values):
     """Return how many pages after the letter are its envelope (0 or 1)."""
     return 0 if values.get("envelope", NO_ENVELOPE) == NO_ENVELOPE else 1
-
-
-def render_time_limit():
-    """Return the render time limit in seconds, from LETTERHOUSE_RENDER_TIME_LIMIT or its default."""
-    return float(os.environ.get(ENV_PREFIX + "RENDER_TIME_LIMIT", setting_default("RENDER_TIME_LIMIT")))
 
 
 def ascii_slug(text):

@@ -7,13 +7,13 @@ from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from letterhouse.web.extensions import current_catalog
+from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.web.openapi import openapi_document, template_schema
 from letterhouse.batch.merge import BOOLEAN_WORDS, MAX_PROBLEMS_KEPT, check_rows, letter_from_object
 from letterhouse.letters.catalog import BrokenTemplate, TemplateNotFound, TemplateUnavailable, template_summary
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.batch.jobs import TooManyBatches
-from letterhouse.letters.letter import letter_filename, write_letter_pdf
+from letterhouse.letters.letter import letter_filename
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
 
@@ -139,7 +139,7 @@ def letter(slug):
     if errors:
         raise ApiError(422, "Some values do not fit the template's fields.", errors=errors)
     try:
-        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+        rendered = write_pdf(letter)
     except LetterRefused as error:
         raise ApiError(422, str(error), errors={}) from None
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
@@ -223,7 +223,8 @@ def start_batch(slug):
     job = store.create(slug, data, kind, check)
     try:
         store.start(job, template, jobs=current_app.config["BATCH_JOBS"] or None,
-                    max_pages=current_app.config["MAX_PAGES"], **options)
+                    max_pages=current_app.config["MAX_PAGES"], time_limit=current_app.config["RENDER_TIME_LIMIT"],
+                    **options)
     except TooManyBatches as error:
         raise ApiError(429, str(error)) from None
     response = jsonify(batch_status(store.get(job.id)))

@@ -118,7 +118,8 @@ def start(slug, job_id):
         started = job_store().start(job, template, output=output, duplex=bool(request.form.get("duplex")),
                                     skip_invalid=bool(request.form.get("skip_invalid")),
                                     jobs=current_app.config["BATCH_JOBS"] or None,
-                                    max_pages=current_app.config["MAX_PAGES"])
+                                    max_pages=current_app.config["MAX_PAGES"],
+                                    time_limit=current_app.config["RENDER_TIME_LIMIT"])
     except TooManyBatches as error:
         return job_page(slug, job_id, problem=str(error), status=429)
     if not started and job.state == "checked":

@@ -5,10 +5,11 @@ import secrets
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from letterhouse.letters.catalog import BrokenTemplate
-from letterhouse.web.extensions import current_catalog
+from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.render.glyph_coverage import coverage_notes
-from letterhouse.web.gallery import Thumbnails, matches, search_text, shelves
-from letterhouse.letters.letter import letter_filename, letter_from_form, write_letter_pdf
+from letterhouse.web.gallery import matches, search_text, shelves
+from letterhouse.web.thumbnails import Thumbnails
+from letterhouse.letters.letter import letter_filename, letter_from_form
 from letterhouse.render.raster import data_uri, pdf_page_images
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
@@ -41,7 +42,8 @@ def gallery():
 @bp.get("/letters/<slug>/thumbnail.png")
 def thumbnail(slug):
     """Send a picture of the first page of a template's example letter."""
-    png = THUMBNAILS.png(current_catalog().usable_template(slug), current_app.config["MAX_PAGES"])
+    config = current_app.config
+    png = THUMBNAILS.png(current_catalog().usable_template(slug), config["MAX_PAGES"], config["RENDER_TIME_LIMIT"])
     if png is None:
         abort(404, description="This letter has no example to show.")
     return png_response(png, "no-cache")
@@ -87,7 +89,7 @@ def letter_pdf(slug):
         return show_form(template, form, status=422)
     letter = letter_from_form(template, form)
     try:
-        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+        rendered = write_pdf(letter)
     except LetterRefused as error:
         return show_form(template, form, status=422, problem=str(error))
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
@@ -150,7 +152,7 @@ def preview_pages(template, form):
     :raise LetterRefused: when the letter runs past a limit or its template fails
     """
     letter = letter_from_form(template, form)
-    rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+    rendered = write_pdf(letter)
     pages = [data_uri(png) for png in pdf_page_images(rendered.pdf, current_app.config["PREVIEW_WIDTH"])]
     return letter, rendered, pages
 

@@ -23,20 +23,20 @@ def warm_up(app, log=LOGGER):
     the built-in letter warms the renderer instead.
     """
     with app.app_context():
-        if not warm_with_an_example(app, log):
+        if not warm_with_an_example(log):
             attempt(log, "the built-in letter", write_built_in_letter)
         attempt(log, "the picker samples", draw_picker_samples)
 
 
-def warm_with_an_example(app, log):
+def warm_with_an_example(log):
     """Render the first template's example letter that can be written; return whether one was."""
-    from letterhouse.web.gallery import example_letter
-    from letterhouse.letters.letter import write_letter_pdf
+    from letterhouse.web.extensions import current_catalog, write_pdf
+    from letterhouse.web.thumbnails import example_letter
 
-    for template in app.extensions["letterhouse.letters.catalog"].templates():
+    for template in current_catalog().templates():
         letter = attempt(log, f"the example of {template.slug}", example_letter, template)
         if letter is not None:
-            return attempt(log, f"the example of {template.slug}", write_letter_pdf, letter) is not None
+            return attempt(log, f"the example of {template.slug}", write_pdf, letter) is not None
     return False
 
 
