@@ -6,25 +6,67 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
 
-from letterhouse import create_app
-from letterhouse.letters.catalog import BrokenTemplate
+from letterhouse.config import load_settings
+from letterhouse.letters.catalog import (BrokenTemplate, TemplateNotFound, TemplateUnavailable, catalog_from_config,
+                                         template_summary)
 from letterhouse.render.hands import HANDS, INKS, PAPERS
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
-def cli():
+@click.group()
+@click.pass_context
+def cli(ctx):
     """Letterhouse: personalised letters in a hand that looks like a person's.
+
+    Settings come from LETTERHOUSE_* environment variables (see the README); only `serve`
+    and `bench` build the web app.
 
     Example:
 
-        letterhouse run --port 5000
+        letterhouse serve --port 5000
     """
+    ctx.with_resource(bare_flask_context())
 
 
-@cli.command("serve", with_appcontext=False)
+def bare_flask_context():
+    """TEMPORARY, goes when letters/ validates on plain wtforms.Form (issue 11, the letters layer).
+
+    Until then LetterForm is a FlaskForm, which needs some app context: a bare one, with no
+    settings, no catalog and nothing written anywhere.
+    """
+    from flask import Flask
+
+    return Flask("letterhouse-cli").app_context()
+
+
+def command_settings():
+    """Return the settings a command runs with: defaults, LETTERHOUSE_* environment, then click's obj if given."""
+    return load_settings(click.get_current_context().obj)
+
+
+def open_catalog():
+    """Return the template catalog the settings name, without building the web app."""
+    return catalog_from_config(command_settings())
+
+
+def usable_template(slug):
+    """Return the template for a slug, or stop with why it cannot be used."""
+    try:
+        return open_catalog().usable_template(slug)
+    except TemplateNotFound as error:
+        raise click.ClickException(f"{error} See: letterhouse templates list") from None
+    except TemplateUnavailable as error:
+        problems = "\n".join(f"  {problem}" for problem in error.problems)
+        raise click.ClickException(f"The template “{slug}” cannot be used until it is mended:\n{problems}") from None
+
+
+def render_limits():
+    """Return the page and time limits a letter is written within, from the settings."""
+    settings = command_settings()
+    return {"max_pages": settings["MAX_PAGES"], "time_limit": settings["RENDER_TIME_LIMIT"]}
+
+
+@cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--dev", is_flag=True, help="Flask's development server, with reloading and debugging.")
@@ -33,14 +75,16 @@ def cli():
 def serve_command(host, port, dev, workers, threads):
     """Serve Letterhouse: gunicorn with warmed workers, or Flask's dev server with --dev.
 
-    Runs outside the command line's app context: each worker builds its own app, and every
-    request gets a context (and a CSRF token) of its own.
+    Each worker builds its own app, and every request gets a context (and a CSRF token)
+    of its own.
 
     Example:
 
         letterhouse serve --port 5000
     """
-    app = create_app()  # checks the settings before gunicorn starts; the workers build their own
+    from letterhouse.web.app import create_app
+
+    app = create_app(click.get_current_context().obj)  # checks the settings; the workers build their own
     if dev:
         app.run(host=host, port=port, debug=True)
         return
@@ -70,30 +114,18 @@ def bench_command(rounds, letters, clients, requests_per_client, soak, json_path
     """
     import letterhouse.bench.sections as bench
     from letterhouse.bench.report import print_report
-    from letterhouse.bench.realism_cost import realism_cost
 
-    catalog = current_app.extensions["letterhouse.letters.catalog"]
+    catalog = open_catalog()
     figures = {"machine": bench.machine_facts()}
     figures["warm_letter"] = bench.warm_letter(catalog, rounds)
     figures["cold_start"] = bench.cold_start()
     figures["batch"] = bench.batch_throughput(catalog, letters, (1, 2))
     figures["web"] = bench.web_load(clients, requests_per_client, workers=2)
     figures["memory"] = bench.memory_soak(catalog, soak)
-    figures["realism"] = realism_cost(catalog, rounds=rounds)
+    figures["realism"] = bench.realism_cost(catalog, rounds=rounds)
     print_report(figures)
     if json_path:
         Path(json_path).write_text(json.dumps(figures, indent=2))
-
-
-def usable_template(slug):
-    """Return the template for a slug, or stop with why it cannot be used."""
-    entry = current_app.extensions["letterhouse.letters.catalog"].get(slug)
-    if entry is None:
-        raise click.ClickException(f"There is no template called “{slug}”. See: letterhouse templates list")
-    if isinstance(entry, BrokenTemplate):
-        problems = "\n".join(f"  {problem}" for problem in entry.problems)
-        raise click.ClickException(f"The template “{slug}” cannot be used until it is mended:\n{problems}")
-    return entry
 
 
 def field_assignment(ctx, param, values):
@@ -140,7 +172,8 @@ def render_command(slug, data_path, assignments, output):
             click.echo(f"{name}: {' '.join(messages)}", err=True)
         sys.exit(1)
     try:
-        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+        limits = render_limits()
+        rendered = write_letter_pdf(letter, limits["max_pages"], limits["time_limit"])
     except LetterRefused as error:
         raise click.ClickException(str(error)) from None
     path = Path(output or letter_filename(letter))
@@ -215,8 +248,7 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
     if not check.letters:
         raise click.ClickException("No row could become a letter; nothing was written.")
     progress = ProgressReport(len(check.letters), "letters", sys.stderr.isatty())
-    result = write_batch(check, output, jobs=jobs, duplex=duplex, max_pages=current_app.config["MAX_PAGES"],
-                         on_progress=progress.update)
+    result = write_batch(check, output, jobs=jobs, duplex=duplex, on_progress=progress.update, **render_limits())
     progress.finish()
     for problem in result.problems:
         click.echo(str(problem), err=True)
@@ -291,25 +323,15 @@ def list_templates(as_json):
 
         letterhouse templates list --json
     """
-    entries = current_app.extensions["letterhouse.letters.catalog"].entries()
+    entries = open_catalog().entries()
     if as_json:
-        click.echo(json.dumps([template_summary(entry) for entry in entries], indent=2))
+        click.echo(json.dumps([{**template_summary(entry), "path": str(entry.path)} for entry in entries], indent=2))
         return
     for entry in entries:
         if isinstance(entry, BrokenTemplate):
             click.echo(f"{entry.slug:28} UNAVAILABLE ({len(entry.problems)} problem(s))")
         else:
             click.echo(f"{entry.slug:28} {entry.occasion:16} {entry.title}")
-
-
-def template_summary(entry):
-    """Return what `templates list --json` says about one template, good or broken."""
-    if isinstance(entry, BrokenTemplate):
-        return {"slug": entry.slug, "path": str(entry.path), "available": False,
-                "problems": [str(problem) for problem in entry.problems]}
-    return {"slug": entry.slug, "path": str(entry.path), "available": True, "title": entry.title,
-            "occasion": entry.occasion, "description": entry.description,
-            "fields": [spec.name for spec in entry.fields]}
 
 
 @templates.command("check")
@@ -329,7 +351,7 @@ def check_templates(paths, strict):
     """
     from letterhouse.render.template_report import check_files
 
-    checks = check_files(paths, current_app.extensions["letterhouse.letters.catalog"], current_app.config["MAX_PAGES"])
+    checks = check_files(paths, open_catalog(), **render_limits())
     problems = [problem for check in checks for problem in check.problems]
     for problem in problems:
         click.echo(str(problem), err=problem.is_error)
@@ -354,7 +376,7 @@ def new_template(slug, directory):
     """
     from letterhouse.letters.starter import StarterRefused, write_starter
 
-    directory = directory or current_app.extensions["letterhouse.letters.catalog"].directories[0]
+    directory = directory or open_catalog().directories[0]
     try:
         template, example = write_starter(slug, directory)
     except StarterRefused as refusal:

@@ -8,19 +8,18 @@ from pathlib import Path
 import pytest
 
 import letterhouse.render.template_report as template_report
-from letterhouse.cli import cli
 
 GOLDEN = Path(__file__).parent / "golden"
 SUMMARY = "template(s):"
 
 
 @pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
+def runner(command_line):
+    return command_line
 
 
 def templates_command(runner, *args):
-    return runner.invoke(cli, ["templates", *map(str, args)])
+    return runner("templates", *args)
 
 
 def reported(result, directory):

@@ -17,9 +17,11 @@ from letterhouse.render.compose import compose_letter_html
 from letterhouse.letters.letter import validate_mapping, write_letter_pdf
 from letterhouse.render.realism import letter_css
 from letterhouse.render.pdf import get_renderer, harfbuzz_subsetter_available
-from letterhouse.letters.catalog import example_values
+from letterhouse.config import load_settings
+from letterhouse.letters.catalog import catalog_from_config, example_values
 
 BENCH_SLUG = "thank-you"  # a one-page letter
+REALISM_WARM_UP = 3
 
 
 def machine_facts():
@@ -212,10 +214,7 @@ def web_load(clients, requests_per_client, workers):
 
 
 def example_data_for_web():
-    from letterhouse import create_app
-
-    app = create_app({"SECRET_KEY": "bench"})
-    return example_values(app.extensions["letterhouse.letters.catalog"].get(BENCH_SLUG))
+    return example_values(catalog_from_config(load_settings()).get(BENCH_SLUG))
 
 
 def wait_until_up(url, timeout=60):
@@ -248,3 +247,23 @@ def percentile_ms(sorted_samples, percent):
         return None
     index = min(len(sorted_samples) - 1, round(percent / 100 * (len(sorted_samples) - 1)))
     return round(sorted_samples[index] * 1000, 1)
+
+
+def realism_cost(catalog, rounds=30, slug=BENCH_SLUG):
+    """Return the median render times of one letter at natural and at neat, taken in turn, and their ratio.
+
+    Neat writes every letter in its one original shape, with no paragraph tilts or ink changes:
+    the letter as it was before realism. Rounds alternate so that both see the same machine.
+    """
+    letters = {level: bench_letter(catalog, slug, realism=level) for level in ("natural", "neat")}
+    times, sizes = {level: [] for level in letters}, {}
+    for round_number in range(rounds + REALISM_WARM_UP):
+        for level, letter in letters.items():
+            started = time.perf_counter()
+            sizes[level] = len(write_letter_pdf(letter).pdf)
+            if round_number >= REALISM_WARM_UP:
+                times[level].append(time.perf_counter() - started)
+    natural, neat = (statistics.median(times[level]) for level in ("natural", "neat"))
+    return {"natural_ms": median_ms(times["natural"]), "neat_ms": median_ms(times["neat"]),
+            "ratio": round(natural / neat, 2), "rounds": rounds,
+            "natural_pdf_kb": round(sizes["natural"] / 1024, 1), "neat_pdf_kb": round(sizes["neat"] / 1024, 1)}
