@@ -8,8 +8,13 @@ from pathlib import Path
 import click
 
 from letterhouse.config import load_settings
-from letterhouse.letters.catalog import (BrokenTemplate, TemplateNotFound, TemplateUnavailable, catalog_from_config,
-                                         template_summary)
+from letterhouse.letters.catalog import (
+    BrokenTemplate,
+    TemplateNotFound,
+    TemplateUnavailable,
+    catalog_from_config,
+    template_summary,
+)
 from letterhouse.render.hands import HANDS, INKS, PAPERS
 
 
@@ -25,7 +30,8 @@ def cli(ctx):
 
         letterhouse serve --port 5000
     """
-    ctx.with_resource(bare_flask_context())
+    if ctx.invoked_subcommand != "serve":  # gunicorn's workers must not inherit an app context
+        ctx.with_resource(bare_flask_context())
 
 
 def bare_flask_context():
@@ -157,9 +163,9 @@ def render_command(slug, data_path, assignments, output):
         letterhouse render anniversary --data chris.json --set years=12 -o chris.pdf
     """
     from letterhouse.batch.merge import letter_from_object
+    from letterhouse.batch.rows import RowsError, read_object_file
     from letterhouse.letters.letter import letter_filename, write_letter_pdf
     from letterhouse.letters.problems import LetterRefused
-    from letterhouse.batch.rows import RowsError, read_object_file
 
     template = usable_template(slug)
     try:

@@ -36,7 +36,8 @@ SETTINGS = (
     Setting("BATCH_MAX_CONTENT_LENGTH", 16 * 1024 * 1024,
             "Largest rows file (CSV or JSON) the site or the API accepts for a batch, in bytes."),
     Setting("BATCH_JOBS", 0, "Worker processes rendering a batch for the site or the API; 0 means one per core."),
-    Setting("BATCH_JOBS_PER_CLIENT", 2, "Batches one client (address or API token) may have queued or running at once."),
+    Setting("BATCH_JOBS_PER_CLIENT", 2,
+            "Batches one client (address or API token) may have queued or running at once."),
     Setting("JOB_RETENTION_HOURS", 24, "Hours a batch and its result are kept in the instance folder."),
     Setting("INSTANCE_PATH", str(PROJECT_ROOT / "instance"), "Where the secret key and batch jobs are kept."),
     Setting("SECRET_KEY", "", "Signs sessions and CSRF tokens; if empty, the site generates one once and keeps it "

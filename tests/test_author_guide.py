@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
+from conftest import BUNDLED_TEMPLATES, pdf_text
 from jinja2.defaults import DEFAULT_FILTERS
 
-from conftest import BUNDLED_TEMPLATES, pdf_text
 from letterhouse.cli import cli
 from letterhouse.letters.fields import COMMON_FIELDS, FIELD_KEYS, FIELD_TYPES, STYLE_FIELDS
 from letterhouse.letters.front_matter import TOP_LEVEL_KEYS

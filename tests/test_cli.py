@@ -10,6 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 from conftest import pdf_page_count, pdf_shows, pdf_text
+
 from letterhouse.cli import cli
 
 GUESTS_CSV = ('sender_name,recipient_name,years,memory\r\n'

@@ -1,6 +1,5 @@
 """An author at the command line: check names each mistake at its line, new writes a starter, list shows the library."""
 
-import importlib.util
 import json
 import logging
 from pathlib import Path
@@ -106,7 +105,6 @@ def test_check_refuses_an_example_longer_than_the_page_limit(runner, app, templa
 
 
 @pytest.mark.expect_render_warnings  # WeasyPrint, too, says it drew an empty box
-@pytest.mark.skipif(importlib.util.find_spec("letterhouse.render.glyph_coverage") is None, reason="coverage.py not here yet")
 def test_check_names_a_character_no_hand_can_write_where_it_was_typed(runner, templates_dir):
     example = templates_dir / "examples" / "thank-you.json"
     data = json.loads(example.read_text())

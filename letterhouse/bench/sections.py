@@ -11,14 +11,17 @@ import tempfile
 import threading
 import time
 import urllib.request
+from importlib.metadata import version
 from pathlib import Path
 
-from letterhouse.render.compose import compose_letter_html
-from letterhouse.letters.letter import validate_mapping, write_letter_pdf
-from letterhouse.render.realism import letter_css
-from letterhouse.render.pdf import get_renderer, harfbuzz_subsetter_available
+from letterhouse.batch.merge import check_rows, write_batch
+from letterhouse.batch.rows import read_rows
 from letterhouse.config import load_settings
 from letterhouse.letters.catalog import catalog_from_config, example_values
+from letterhouse.letters.letter import validate_mapping, write_letter_pdf
+from letterhouse.render.compose import compose_letter_html
+from letterhouse.render.pdf import get_renderer, harfbuzz_subsetter_available
+from letterhouse.render.realism import letter_css
 
 BENCH_SLUG = "thank-you"  # a one-page letter
 REALISM_WARM_UP = 3
@@ -26,9 +29,7 @@ REALISM_WARM_UP = 3
 
 def machine_facts():
     """Return the facts a figure means nothing without."""
-    from weasyprint import __version__ as weasyprint_version  # noqa: PLC0415 (version only)
-
-    return {"python": platform.python_version(), "weasyprint": weasyprint_version, "cores": os.cpu_count(),
+    return {"python": platform.python_version(), "weasyprint": version("weasyprint"), "cores": os.cpu_count(),
             "machine": platform.machine(), "fast_font_subsetting": harfbuzz_subsetter_available()}
 
 
@@ -94,9 +95,6 @@ def cold_start():
 
 def batch_throughput(catalog, letters, jobs_list):
     """Time `letters` letters through the batch door with each number of workers."""
-    from letterhouse.batch.merge import check_rows, write_batch
-    from letterhouse.batch.rows import read_rows
-
     template = catalog.get(BENCH_SLUG)
     rows = [{**example_values(template), "recipient_name": f"Guest {i}"} for i in range(letters)]
     check = check_rows(template, read_rows(json.dumps(rows).encode(), "json"))
@@ -124,7 +122,7 @@ class PeakMemory:
 
     def sizes(self):
         """Return the resident sizes of the root process and of each of its children."""
-        import psutil
+        import psutil  # noqa: PLC0415 -- a test extra: only the benchmark needs it, not the site
 
         try:
             root = psutil.Process(self.root_pid)
@@ -165,7 +163,7 @@ class PeakMemory:
 
 def memory_soak(catalog, renders):
     """Render many letters in this process; report resident memory early on and at the end."""
-    import psutil
+    import psutil  # noqa: PLC0415 -- a test extra: only the benchmark needs it, not the site
 
     process, letter = psutil.Process(), bench_letter(catalog)
     readings = {}

@@ -7,15 +7,15 @@ from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from letterhouse.web.extensions import current_catalog, write_pdf
-from letterhouse.web.openapi import openapi_document, template_schema
-from letterhouse.batch.merge import BOOLEAN_WORDS, MAX_PROBLEMS_KEPT, check_rows, letter_from_object
-from letterhouse.letters.catalog import BrokenTemplate, TemplateNotFound, TemplateUnavailable, template_summary
-from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.batch.jobs import TooManyBatches
+from letterhouse.batch.merge import BOOLEAN_WORDS, MAX_PROBLEMS_KEPT, check_rows, letter_from_object
+from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
+from letterhouse.letters.catalog import BrokenTemplate, TemplateNotFound, TemplateUnavailable, template_summary
 from letterhouse.letters.letter import letter_filename
 from letterhouse.letters.problems import LetterRefused
-from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
+from letterhouse.render.glyph_coverage import coverage_notes
+from letterhouse.web.extensions import current_catalog, write_pdf
+from letterhouse.web.openapi import openapi_document, template_schema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ROWS_KINDS = {"application/json": "json", "text/csv": "csv"}
@@ -214,8 +214,8 @@ def start_batch(slug):
     data = request.get_data()
     check = check_rows(template, read_body_rows(data, kind), max_problems=MAX_PROBLEMS_KEPT)
     if check.problems and not options["skip_invalid"]:
-        raise ApiError(422, f"{check.problem_count} problem(s) in the rows; no letter was written." + (
-                       f" The first {len(check.problems)} are listed." if check.problem_count > len(check.problems) else ""),
+        listed = f" The first {len(check.problems)} are listed." if check.problem_count > len(check.problems) else ""
+        raise ApiError(422, f"{check.problem_count} problem(s) in the rows; no letter was written.{listed}",
                        row_errors=row_errors(check.problems))
     if not check.letters:
         raise ApiError(422, "No row can become a letter.", row_errors=row_errors(check.problems))

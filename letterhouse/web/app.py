@@ -4,7 +4,16 @@ from pathlib import Path
 
 from flask import Flask
 
+import letterhouse.batch.jobs as jobs
+import letterhouse.web.api as api
+import letterhouse.web.batch_pages as batch_pages
+import letterhouse.web.errors as errors
+import letterhouse.web.health as health
+import letterhouse.web.pages as pages
+import letterhouse.web.security as security
 from letterhouse.config import STATIC_ROOT, instance_secret_key, load_settings
+from letterhouse.letters.catalog import catalog_from_config
+from letterhouse.web.extensions import CATALOG, csrf
 
 
 def create_app(test_config=None):
@@ -25,10 +34,6 @@ def create_app(test_config=None):
 
 def register_extensions(app):
     """Bind extensions and the template catalog to the app."""
-    import letterhouse.batch.jobs as jobs
-    from letterhouse.letters.catalog import catalog_from_config
-    from letterhouse.web.extensions import CATALOG, csrf
-
     csrf.init_app(app)
     app.extensions[CATALOG] = catalog_from_config(app.config)
     jobs.init_app(app)
@@ -36,23 +41,14 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Attach the site's pages."""
-    import letterhouse.web.api as api
-    import letterhouse.web.batch_pages as batch_views
-    import letterhouse.web.health as health
-    import letterhouse.web.pages as views
-    from letterhouse.web.extensions import csrf
-
-    app.register_blueprint(views.bp)
+    app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
-    app.register_blueprint(batch_views.bp)
+    app.register_blueprint(batch_pages.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API answers programs with bearer tokens, not forms with cookies
 
 
 def register_errorhandlers(app):
     """Answer every error with a page of our own, never a traceback."""
-    import letterhouse.web.errors as errors
-    import letterhouse.web.security as security
-
     errors.init_app(app)
     security.init_app(app)

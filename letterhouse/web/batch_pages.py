@@ -6,10 +6,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from letterhouse.batch.merge import MAX_PROBLEMS_KEPT, check_rows, column_hint, header_csv, problems_csv
-from letterhouse.web.extensions import csrf, current_catalog
 from letterhouse.batch.jobs import TooManyBatches
+from letterhouse.batch.merge import MAX_PROBLEMS_KEPT, check_rows, column_hint, header_csv, problems_csv
 from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
+from letterhouse.web.extensions import csrf, current_catalog
 
 bp = Blueprint("batch", __name__)
 OUTPUTS = {"zip": "application/zip", "pdf": "application/pdf"}

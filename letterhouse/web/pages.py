@@ -5,14 +5,14 @@ import secrets
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from letterhouse.letters.catalog import BrokenTemplate
-from letterhouse.web.extensions import current_catalog, write_pdf
+from letterhouse.letters.letter import letter_filename, letter_from_form
+from letterhouse.letters.problems import LetterRefused
 from letterhouse.render.glyph_coverage import coverage_notes
+from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
+from letterhouse.render.raster import data_uri, pdf_page_images
+from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.web.gallery import matches, search_text, shelves
 from letterhouse.web.thumbnails import Thumbnails
-from letterhouse.letters.letter import letter_filename, letter_from_form
-from letterhouse.render.raster import data_uri, pdf_page_images
-from letterhouse.letters.problems import LetterRefused
-from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
 
 bp = Blueprint("letters", __name__)
 

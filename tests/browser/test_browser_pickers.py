@@ -2,8 +2,9 @@
 
 import pytest
 
-from .browsing import expect, wait_for_images
 from letterhouse.render.hands import HANDS, INKS, PAPERS
+
+from .browsing import expect, wait_for_images
 
 
 @pytest.mark.parametrize("kind, registry", [("hand", HANDS), ("ink", INKS), ("paper", PAPERS)])
