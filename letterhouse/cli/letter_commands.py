@@ -1,137 +1,13 @@
-"""The `letterhouse` command line: a thin click group over the library."""
+"""`letterhouse render`, `batch`, `fields` and `samples`: letters written from the templates, no web app."""
 
-import json
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from letterhouse.config import load_settings
-from letterhouse.letters.catalog import (
-    BrokenTemplate,
-    TemplateNotFound,
-    TemplateUnavailable,
-    catalog_from_config,
-    template_summary,
-)
+from letterhouse.cli.settings import render_limits, usable_template
 from letterhouse.render.hands import HANDS, INKS, PAPERS
-
-
-@click.group()
-@click.pass_context
-def cli(ctx):
-    """Letterhouse: personalised letters in a hand that looks like a person's.
-
-    Settings come from LETTERHOUSE_* environment variables (see the README); only `serve`
-    and `bench` build the web app.
-
-    Example:
-
-        letterhouse serve --port 5000
-    """
-    if ctx.invoked_subcommand != "serve":  # gunicorn's workers must not inherit an app context
-        ctx.with_resource(bare_flask_context())
-
-
-def bare_flask_context():
-    """TEMPORARY, goes when letters/ validates on plain wtforms.Form (issue 11, the letters layer).
-
-    Until then LetterForm is a FlaskForm, which needs some app context: a bare one, with no
-    settings, no catalog and nothing written anywhere.
-    """
-    from flask import Flask
-
-    return Flask("letterhouse-cli").app_context()
-
-
-def command_settings():
-    """Return the settings a command runs with: defaults, LETTERHOUSE_* environment, then click's obj if given."""
-    return load_settings(click.get_current_context().obj)
-
-
-def open_catalog():
-    """Return the template catalog the settings name, without building the web app."""
-    return catalog_from_config(command_settings())
-
-
-def usable_template(slug):
-    """Return the template for a slug, or stop with why it cannot be used."""
-    try:
-        return open_catalog().usable_template(slug)
-    except TemplateNotFound as error:
-        raise click.ClickException(f"{error} See: letterhouse templates list") from None
-    except TemplateUnavailable as error:
-        problems = "\n".join(f"  {problem}" for problem in error.problems)
-        raise click.ClickException(f"The template “{slug}” cannot be used until it is mended:\n{problems}") from None
-
-
-def render_limits():
-    """Return the page and time limits a letter is written within, from the settings."""
-    settings = command_settings()
-    return {"max_pages": settings["MAX_PAGES"], "time_limit": settings["RENDER_TIME_LIMIT"]}
-
-
-@cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--dev", is_flag=True, help="Flask's development server, with reloading and debugging.")
-@click.option("--workers", type=int, help="Worker processes (default: SERVER_WORKERS).")
-@click.option("--threads", type=int, help="Threads per worker (default: SERVER_THREADS).")
-def serve_command(host, port, dev, workers, threads):
-    """Serve Letterhouse: gunicorn with warmed workers, or Flask's dev server with --dev.
-
-    Each worker builds its own app, and every request gets a context (and a CSRF token)
-    of its own.
-
-    Example:
-
-        letterhouse serve --port 5000
-    """
-    from letterhouse.web.app import create_app
-
-    app = create_app(click.get_current_context().obj)  # checks the settings; the workers build their own
-    if dev:
-        app.run(host=host, port=port, debug=True)
-        return
-    from letterhouse.web.server import serve
-
-    config = app.config
-    serve(create_app, host, port, workers or config["SERVER_WORKERS"], threads or config["SERVER_THREADS"],
-          config["SERVER_TIMEOUT"])
-
-
-@cli.command("bench")
-@click.option("--rounds", default=40, show_default=True, help="Warm letters timed for section 1.")
-@click.option("--letters", default=500, show_default=True, help="Letters in the batch of section 3.")
-@click.option("--clients", default=8, show_default=True, help="Concurrent web clients in section 4.")
-@click.option("--requests", "requests_per_client", default=25, show_default=True, help="Requests per web client.")
-@click.option("--soak", default=2000, show_default=True, help="Consecutive renders for the memory check.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
-def bench_command(rounds, letters, clients, requests_per_client, soak, json_path):
-    """Measure Letterhouse against a plain WeasyPrint render of the same page, side by side.
-
-    Sections: a warm one-page letter and the WeasyPrint floor; cold start; a batch with 1 and
-    2 workers; the production server under concurrent clients; memory over many renders.
-
-    Example:
-
-        letterhouse bench --json bench.json
-    """
-    import letterhouse.bench.sections as bench
-    from letterhouse.bench.report import print_report
-
-    catalog = open_catalog()
-    figures = {"machine": bench.machine_facts()}
-    figures["warm_letter"] = bench.warm_letter(catalog, rounds)
-    figures["cold_start"] = bench.cold_start()
-    figures["batch"] = bench.batch_throughput(catalog, letters, (1, 2))
-    figures["web"] = bench.web_load(clients, requests_per_client, workers=2)
-    figures["memory"] = bench.memory_soak(catalog, soak)
-    figures["realism"] = bench.realism_cost(catalog, rounds=rounds)
-    print_report(figures)
-    if json_path:
-        Path(json_path).write_text(json.dumps(figures, indent=2))
 
 
 def field_assignment(ctx, param, values):
@@ -145,7 +21,7 @@ def field_assignment(ctx, param, values):
     return pairs
 
 
-@cli.command("render")
+@click.command("render")
 @click.argument("slug")
 @click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False),
               help="A JSON object of field values.")
@@ -187,7 +63,7 @@ def render_command(slug, data_path, assignments, output):
     click.echo(f"Wrote {path} ({rendered.page_count} page{'s' if rendered.page_count != 1 else ''}).")
 
 
-@cli.command("samples")
+@click.command("samples")
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--template", "slug", default="anniversary", show_default=True,
               help="The letter written on every sample (its example data).")
@@ -217,7 +93,7 @@ def samples_command(outdir, slug, hands, papers, ink, dpi):
     click.echo(f"Wrote {sheet.pdf}, {sheet.contact_sheet} and {len(sheet.pages)} pictures.")
 
 
-@cli.command("batch")
+@click.command("batch")
 @click.argument("slug")
 @click.argument("rows_path", metavar="ROWS", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(),
@@ -295,7 +171,7 @@ class ProgressReport:
             click.echo("", err=True)
 
 
-@cli.command("fields")
+@click.command("fields")
 @click.argument("slug")
 @click.option("--csv", "as_csv", is_flag=True, help="Print only a CSV header row, to fill in one row per letter.")
 def fields_command(slug, as_csv):
@@ -313,83 +189,3 @@ def fields_command(slug, as_csv):
         return
     for spec in template.all_fields:
         click.echo(f"{spec.name:20} {spec.label:44} {column_hint(spec, template.limits)}")
-
-
-@cli.group()
-def templates():
-    """Work with letter template files."""
-
-
-@templates.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per template.")
-def list_templates(as_json):
-    """List every template with its occasion, or why it is unavailable.
-
-    Example:
-
-        letterhouse templates list --json
-    """
-    entries = open_catalog().entries()
-    if as_json:
-        click.echo(json.dumps([{**template_summary(entry), "path": str(entry.path)} for entry in entries], indent=2))
-        return
-    for entry in entries:
-        if isinstance(entry, BrokenTemplate):
-            click.echo(f"{entry.slug:28} UNAVAILABLE ({len(entry.problems)} problem(s))")
-        else:
-            click.echo(f"{entry.slug:28} {entry.occasion:16} {entry.title}")
-
-
-@templates.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check_templates(paths, strict):
-    """Check template files and print each problem as path:line: message.
-
-    Each template's example data (examples/<slug>.json beside it) is validated and
-    written to a PDF as the site would. A PATH may be a directory of templates; with
-    none, checks every template the site would show. Exits 1 on any error, or with
-    --strict on any warning.
-
-    Example:
-
-        letterhouse templates check letter_templates/anniversary.jinja
-    """
-    from letterhouse.render.template_report import check_files
-
-    checks = check_files(paths, open_catalog(), **render_limits())
-    problems = [problem for check in checks for problem in check.problems]
-    for problem in problems:
-        click.echo(str(problem), err=problem.is_error)
-    errors = sum(problem.is_error for problem in problems)
-    warnings = len(problems) - errors
-    click.echo(f"{len(checks)} template(s): {errors} error(s), {warnings} warning(s)")
-    sys.exit(1 if errors or (strict and warnings) else 0)
-
-
-@templates.command("new")
-@click.argument("slug")
-@click.option("--dir", "directory", type=click.Path(file_okay=False),
-              help="Where to write it (default: the first TEMPLATES directory).")
-def new_template(slug, directory):
-    """Write a commented starter template, SLUG.jinja, and its example data.
-
-    The starter passes `templates check` as written; change it into your letter.
-
-    Example:
-
-        letterhouse templates new thank-you-neighbour
-    """
-    from letterhouse.letters.starter import StarterRefused, write_starter
-
-    directory = directory or open_catalog().directories[0]
-    try:
-        template, example = write_starter(slug, directory)
-    except StarterRefused as refusal:
-        raise click.ClickException(str(refusal)) from None
-    click.echo(f"Wrote {template} and {example}.")
-    click.echo(f"Check it with: letterhouse templates check {template}")
-
-
-if __name__ == "__main__":
-    cli()
