@@ -25,8 +25,8 @@ SETTINGS = (
     Setting("STRING_MAX_LENGTH", 200, "Longest one-line field, unless the template says otherwise."),
     Setting("TEXT_MAX_LENGTH", 4000, "Longest multi-line field, unless the template says otherwise."),
     Setting("PREVIEW_WIDTH", 720, "Width in pixels of each preview page image."),
-    Setting("RENDER_TIME_LIMIT", 20, "Seconds one letter may take to lay out before it is refused "
-            "(process-wide: set it in the environment)."),
+    Setting("RENDER_TIME_LIMIT", 20.0, "Seconds one letter may take to be written, its template's body and its "
+            "layout, before it is refused."),
     Setting("SERVER_WORKERS", os.cpu_count() or 1, "Gunicorn worker processes for `letterhouse serve`."),
     Setting("SERVER_THREADS", 4, "Threads per gunicorn worker: a slow client holds a thread, not a worker "
             "(1: plain sync workers). Renders within a worker take turns."),
@@ -36,8 +36,12 @@ SETTINGS = (
     Setting("BATCH_MAX_CONTENT_LENGTH", 16 * 1024 * 1024,
             "Largest rows file (CSV or JSON) the site or the API accepts for a batch, in bytes."),
     Setting("BATCH_JOBS", 0, "Worker processes rendering a batch for the site or the API; 0 means one per core."),
-    Setting("BATCH_JOBS_PER_CLIENT", 2, "Batches one client (address or API token) may have queued or running at once."),
+    Setting("BATCH_JOBS_PER_CLIENT", 2,
+            "Batches one client (address or API token) may have queued or running at once."),
     Setting("JOB_RETENTION_HOURS", 24, "Hours a batch and its result are kept in the instance folder."),
+    Setting("INSTANCE_PATH", str(PROJECT_ROOT / "instance"), "Where the secret key and batch jobs are kept."),
+    Setting("SECRET_KEY", "", "Signs sessions and CSRF tokens; if empty, the site generates one once and keeps it "
+            "in INSTANCE_PATH/secret_key."),
 )
 
 
@@ -51,10 +55,15 @@ def default_config():
     return {setting.name: setting.default for setting in SETTINGS}
 
 
+def load_settings(overrides=None, environ=os.environ):
+    """Return every setting: its default, then LETTERHOUSE_* environment, then the overrides given."""
+    return {**default_config(), **config_from_environ(environ), **(overrides or {})}
+
+
 def config_from_environ(environ=os.environ):
     """Return settings given as LETTERHOUSE_* environment variables, typed like their defaults."""
     config = {}
-    for setting in SETTINGS + (Setting("SECRET_KEY", "", "Signs sessions and CSRF tokens."),):
+    for setting in SETTINGS:
         raw = environ.get(ENV_PREFIX + setting.name)
         if raw is not None:
             config[setting.name] = type(setting.default)(raw) if setting.default != "" else raw

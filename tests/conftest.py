@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from click.testing import CliRunner
 from hypothesis import settings as hypothesis_settings
 from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
 from letterhouse import create_app
+from letterhouse.cli import cli
 from letterhouse.letters.clock import TODAY_VARIABLE
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -66,6 +68,16 @@ def app(tmp_path, templates_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def command_line(app):
+    """Run a `letterhouse` command with the test app's settings as its own; return click's result."""
+
+    def invoke(*args, **kwargs):
+        return CliRunner().invoke(cli, [str(arg) for arg in args], obj=app.config, **kwargs)
+
+    return invoke
 
 
 class LetterActions:

@@ -165,7 +165,8 @@ class Visitor:
         return self.request(f"/letters/{slug}", [*values.items(), ("csrf_token", token), ("action", "preview")])
 
     def download(self, slug, preview_html):
-        return self.request(f"/letters/{slug}/letter.pdf", carried(preview_html) + [("csrf_token", csrf_token(preview_html))])
+        token = [("csrf_token", csrf_token(preview_html))]
+        return self.request(f"/letters/{slug}/letter.pdf", carried(preview_html) + token)
 
 
 def csrf_token(page_html):

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import BUNDLED_TEMPLATES, pdf_shows, pdf_text
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_spec_validator import validate as validate_openapi
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from conftest import BUNDLED_TEMPLATES, pdf_shows, pdf_text
 from letterhouse import create_app
 from letterhouse.web.openapi import openapi_document
 

@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
+from conftest import BUNDLED_TEMPLATES, pdf_text
 from jinja2.defaults import DEFAULT_FILTERS
 
-from conftest import BUNDLED_TEMPLATES, pdf_text
 from letterhouse.cli import cli
 from letterhouse.letters.fields import COMMON_FIELDS, FIELD_KEYS, FIELD_TYPES, STYLE_FIELDS
 from letterhouse.letters.front_matter import TOP_LEVEL_KEYS
@@ -40,8 +40,8 @@ def test_the_guide_gives_a_template_and_its_example():
     assert set(guide_files()) == {"postcard.jinja", "examples/postcard.json"}
 
 
-def test_the_guides_example_passes_check_without_a_warning(app, postcard):
-    result = app.test_cli_runner().invoke(cli, ["templates", "check", "--strict", str(postcard)])
+def test_the_guides_example_passes_check_without_a_warning(command_line, postcard):
+    result = command_line("templates", "check", "--strict", postcard)
     assert result.output == "1 template(s): 0 error(s), 0 warning(s)\n"
     assert result.exit_code == 0
 

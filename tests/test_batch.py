@@ -7,9 +7,9 @@ import time
 import zipfile
 
 import pytest
+from conftest import pdf_text
 from pypdf import PdfReader
 
-from conftest import pdf_text
 from letterhouse.batch.checking import RowProblem, check_rows
 from letterhouse.batch.job_records import JobStore
 from letterhouse.batch.rows import RowsError, read_rows

@@ -6,8 +6,8 @@ import time
 import zipfile
 
 import pytest
-
 from conftest import pdf_text
+
 from letterhouse import create_app
 
 GUESTS = ("sender_name,recipient_name,years,memory\r\n"

@@ -1,13 +1,16 @@
 """The studio at a shell: `letterhouse render`, `batch` and `fields` on files of its own."""
 
 import json
+import os
+import subprocess
+import sys
 import zipfile
 
+import click
 import pytest
 from click.testing import CliRunner
-from flask.cli import ScriptInfo
-
 from conftest import pdf_page_count, pdf_shows, pdf_text
+
 from letterhouse.cli import cli
 
 GUESTS_CSV = ('sender_name,recipient_name,years,memory\r\n'
@@ -16,12 +19,12 @@ GUESTS_CSV = ('sender_name,recipient_name,years,memory\r\n'
 
 
 @pytest.fixture
-def run(app, tmp_path, monkeypatch):
-    """Run a letterhouse command in tmp_path against the test app; return click's result."""
+def run(command_line, tmp_path, monkeypatch):
+    """Run a letterhouse command in tmp_path with the test app's settings; return click's result."""
     monkeypatch.chdir(tmp_path)
 
     def invoke(*args):
-        return CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
+        return command_line(*args, catch_exceptions=False)
 
     return invoke
 
@@ -182,3 +185,43 @@ def test_every_command_is_in_the_readmes_table(command):
     from conftest import PROJECT
 
     assert f"| `letterhouse {command} " in (PROJECT / "README.md").read_text()
+
+
+READ_ONLY_RUN = """
+import sys
+from letterhouse.cli import cli
+for args in (["fields", "thank-you"], ["templates", "list"]):
+    cli(args, standalone_mode=False)
+print("web app built" if "letterhouse.web.app" in sys.modules else "no web app")
+"""
+
+
+def test_reading_templates_builds_no_web_app_and_writes_no_instance_folder(tmp_path):
+    instance = tmp_path / "instance"
+    environment = {**os.environ, "LETTERHOUSE_INSTANCE_PATH": str(instance)}
+    environment.pop("LETTERHOUSE_SECRET_KEY", None)
+    fresh = tmp_path / "elsewhere"
+    fresh.mkdir()
+    result = subprocess.run([sys.executable, "-c", READ_ONLY_RUN], cwd=fresh, env=environment,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "sender_name " in result.stdout and "anniversary " in result.stdout
+    assert result.stdout.rstrip().endswith("no web app")
+    assert not instance.exists() and list(fresh.iterdir()) == []
+
+
+def test_a_command_takes_its_settings_from_the_environment(monkeypatch, templates_dir, tmp_path):
+    (templates_dir / "anniversary.jinja").rename(templates_dir / "our-anniversary.jinja")
+    monkeypatch.setenv("LETTERHOUSE_TEMPLATES", str(templates_dir))
+    listed = CliRunner().invoke(cli, ["templates", "list"]).stdout
+    assert "our-anniversary" in listed.split()
+
+
+def test_every_command_is_listed_in_the_readme():
+    from conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text()
+    names = [name for name, command in cli.commands.items() if not isinstance(command, click.Group)]
+    names += [f"{group} {name}" for group, command in cli.commands.items() if isinstance(command, click.Group)
+              for name in command.commands]
+    assert [name for name in names if f"| `letterhouse {name}" not in readme] == []

@@ -7,15 +7,15 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ANNIVERSARY, PINNED_TODAY, pdf_shows, pdf_text, pin_today, without_spaces
 from pypdf import PdfReader
 
-from conftest import ANNIVERSARY, PINNED_TODAY, pdf_shows, pdf_text, pin_today, without_spaces
 import letterhouse.letters.clock as clock
 from letterhouse.letters.fields import STYLE_FIELDS
 from letterhouse.letters.letter import envelope_pages, validate_mapping
+from letterhouse.letters.sandbox import long_date
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.provenance import read_provenance
-from letterhouse.letters.sandbox import long_date
 
 # One other value for every style field: each changes how the letter looks, none what it says.
 OTHER_STYLE = {"hand": "kalam", "ink": "sepia", "paper": "ruled", "page_size": "Letter", "realism": "hurried",

@@ -43,3 +43,16 @@ def test_every_setting_is_in_the_readme():
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", README.read_text(), re.MULTILINE))
     missing = {setting.name for setting in SETTINGS} - documented
     assert not missing, f"settings missing from README's table: {sorted(missing)}"
+
+
+def test_the_render_time_limit_is_a_setting_like_any_other(monkeypatch, tmp_path):
+    monkeypatch.setenv("LETTERHOUSE_RENDER_TIME_LIMIT", "0.5")
+    assert create_app({"SECRET_KEY": "k"}).config["RENDER_TIME_LIMIT"] == 0.5
+    assert create_app({"SECRET_KEY": "k", "RENDER_TIME_LIMIT": 2}).config["RENDER_TIME_LIMIT"] == 2
+
+
+def test_the_instance_path_is_a_setting_like_any_other(monkeypatch, tmp_path):
+    monkeypatch.delenv("LETTERHOUSE_SECRET_KEY", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "here")})
+    assert app.instance_path == app.config["INSTANCE_PATH"] == str(tmp_path / "here")
+    assert (tmp_path / "here" / "secret_key").exists()

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from conftest import FIRST_CASE_FAST, PROJECT, SLOW_TESTS, is_slow
 
 TESTS = PROJECT / "tests"

@@ -7,7 +7,8 @@ import re
 import pytest
 from PIL import Image
 
-from letterhouse.render.hands import HANDS, INKS, PAPERS
+from letterhouse.letters.styles import PAPERS
+from letterhouse.render.hands import HANDS, INKS
 from letterhouse.render.picker_samples import SAMPLE_SIZE
 
 POSTCARD = "---\ntitle: A postcard\noccasion: holiday\n---\nWish you were here.\n"

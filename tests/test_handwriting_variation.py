@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pdfplumber
 import pytest
+from conftest import MM_PER_POINT, PROJECT, pdf_shows, pdf_text
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
@@ -21,9 +22,8 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 
-from conftest import MM_PER_POINT, PROJECT, pdf_shows, pdf_text
-from letterhouse.render.hands import HANDS, STATIC_FONTS, written_font_file
 from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.hands import HANDS, STATIC_FONTS, written_font_file
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.provenance import read_provenance
 
@@ -86,7 +86,7 @@ def drawn_glyphs(pdf, page_number=0):
     page = list(PDFPage.get_pages(io.BytesIO(pdf)))[page_number]
     PDFPageInterpreter(manager, recorder).process_page(page)
     glyphs = []
-    for font, cid, (a, b, c, d, e, f), size in recorder.drawn:
+    for font, cid, (a, b, _c, d, _e, f), size in recorder.drawn:
         ink = ink_box(fonts, font, cid)
         if ink is None:
             continue

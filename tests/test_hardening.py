@@ -94,7 +94,8 @@ def test_a_template_that_reaches_for_python_is_rejected_and_never_runs(client, t
 
 def test_a_template_that_fails_while_writing_is_a_clear_4xx_not_a_500(client, templates_dir, letters):
     (templates_dir / "divide.jinja").write_text(
-        "---\ntitle: Divide\nfields:\n  - name: years\n    type: integer\n---\nHello.\n\n{{ 100 // years }} per cent.\n")
+        "---\ntitle: Divide\nfields:\n  - name: years\n    type: integer\n---\n"
+        "Hello.\n\n{{ 100 // years }} per cent.\n")
     response = letters.submit("divide", {"sender_name": "Ana", "recipient_name": "Jo", "years": "0"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)

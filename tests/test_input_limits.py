@@ -7,8 +7,8 @@ import re
 
 import pdfplumber
 import pytest
-
 from conftest import ANNIVERSARY, MM_PER_POINT, pdf_text
+
 import letterhouse.batch.rows as rows_module
 from letterhouse.batch.checking import RowProblem
 from letterhouse.batch.rows import MAX_BLANK_ROWS, MAX_COLUMNS, RowsError, read_rows
@@ -155,7 +155,8 @@ def test_json_rows_that_cannot_be_read_say_why(data, message):
 # --- 3. coverage notes stay a short header ---
 
 def test_a_letter_full_of_emoji_keeps_its_notes_header_short_and_its_security_headers(api):
-    values = {**CHRIS, "memory": EMOJI, "recipient_name": "Chris " + EMOJI[:150], "sender_name": "Sam " + EMOJI[150:300]}
+    values = {**CHRIS, "memory": EMOJI, "recipient_name": "Chris " + EMOJI[:150],
+              "sender_name": "Sam " + EMOJI[150:300]}
     response = api.post("/api/v1/letters/anniversary", json=values)
     assert response.status_code == 200
     header = response.headers["Letterhouse-Notes"]

@@ -7,15 +7,14 @@ import json
 import re
 
 import pytest
+from conftest import BUNDLED_TEMPLATES, pdf_shows, pdf_text
 
 from letterhouse import create_app
 from letterhouse.letters.catalog import load_template
-from letterhouse.render.compose import body_paragraphs, render_body
 from letterhouse.letters.fields import COMMON_FIELDS
 from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.compose import body_paragraphs, render_body
 from letterhouse.render.template_report import check_file, example_path
-
-from conftest import BUNDLED_TEMPLATES, pdf_shows, pdf_text
 
 LIMITS = {"string": 200, "text": 4000}
 SHIPPED = sorted(BUNDLED_TEMPLATES.glob("*.jinja"))
@@ -150,7 +149,7 @@ def other_choices(template, spec):
     """Return every combination of values of the template's other choice fields, as dicts."""
     others = [other for other in template.fields if other.type == "choice" and other is not spec]
     combinations = itertools.product(*[[value for value, _ in other.choices] for other in others])
-    return [dict(zip([other.name for other in others], values)) for values in combinations]
+    return [dict(zip([other.name for other in others], values, strict=True)) for values in combinations]
 
 
 def left_out_cases(template, example):

@@ -3,9 +3,8 @@
 import base64
 import io
 
-from PIL import Image
-
 from conftest import pdf_text
+from PIL import Image
 
 
 def live(letters, slug, values, token=None):

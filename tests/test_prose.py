@@ -1,7 +1,7 @@
 """A letter body is prose: tag-only lines vanish, phrasing varies by seed, stray punctuation is tidied."""
 
-from letterhouse.render.compose import body_paragraphs
 from letterhouse.letters.sandbox import ENVIRONMENT, first_name, long_date
+from letterhouse.render.compose import body_paragraphs
 
 
 def render(source, **values):
@@ -41,10 +41,11 @@ def test_a_line_holding_only_a_comment_vanishes_too():
 
 
 def test_lines_broken_by_hand_are_set_as_verse_without_a_first_line_indent(app, templates_dir):
-    from letterhouse.render.compose import compose_letter_html
     from letterhouse.letters.letter import validate_mapping
+    from letterhouse.render.compose import compose_letter_html
 
-    (templates_dir / "poem.jinja").write_text("---\ntitle: Poem\n---\nA prose paragraph.\n\nRoses are red,\nviolets are blue.\n")
+    (templates_dir / "poem.jinja").write_text("---\ntitle: Poem\n---\nA prose paragraph.\n\n"
+                                              "Roses are red,\nviolets are blue.\n")
     with app.app_context():
         template = app.extensions["letterhouse.letters.catalog"].get("poem")
         html = compose_letter_html(validate_mapping(template, {"sender_name": "A", "recipient_name": "B"})[0])

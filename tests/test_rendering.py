@@ -1,16 +1,16 @@
 """Letters look like letters: pages flow and are numbered, limits are kept, rules sit under the writing."""
 
 import io
-
 import subprocess
 
 import pdfplumber
 import pytest
+from conftest import MM_PER_POINT, pdf_page_count, pdf_text
 from PIL import Image
 
-from conftest import MM_PER_POINT, pdf_page_count, pdf_text
+from letterhouse.letters.styles import PAGE_SIZES
 from letterhouse.render.compose import body_paragraphs
-from letterhouse.render.hands import HANDS, PAGE_SIZES
+from letterhouse.render.hands import HANDS
 
 LONG_MEMORY = " ".join(["We walked along the harbour wall and talked about everything and nothing."] * 40)
 

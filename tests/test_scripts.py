@@ -4,11 +4,11 @@ import io
 
 import pdfplumber
 import pytest
-
 from conftest import pdf_fonts, pdf_text
+
+from letterhouse.letters.letter import validate_mapping
 from letterhouse.render.glyph_coverage import NOBODY, Run, coverage_notes, unwritable_characters, written_runs
 from letterhouse.render.hands import HANDS, all_faces
-from letterhouse.letters.letter import validate_mapping
 from letterhouse.render.letter_pdf import write_letter_pdf
 
 SCRIPTS = {
@@ -121,7 +121,8 @@ def test_characters_no_hand_can_write_are_left_out_and_named_by_field(app):
     assert set(notes) == {"memory", "closing"}
     assert notes["memory"].characters == ("🧺",)
     assert notes["closing"].as_dict()["characters"] == ["❤"]  # the emoji selector is not a character to warn of
-    assert notes["memory"].message == "A memory you share: no hand we have can write 🧺 (basket), so it will be left out."
+    assert notes["memory"].message == (
+        "A memory you share: no hand we have can write 🧺 (basket), so it will be left out.")
     assert notes["closing"].message.endswith("can write ❤ (heavy black heart), so it will be left out.")
 
 

@@ -4,8 +4,8 @@ import http.server
 import threading
 
 import pytest
-
 from conftest import pdf_shows, pdf_text
+
 from letterhouse.config import STATIC_ROOT
 from letterhouse.render.pdf import FetchRefused, Renderer, StaticOnlyFetcher
 

@@ -32,7 +32,7 @@ def write_a_letter(visitor, recipient):
 def test_every_new_visitor_gets_their_own_session_token_and_letter(server):
     visits = [write_a_letter(Visitor(server), recipient) for recipient in RECIPIENTS]
 
-    for recipient, (form, _, preview, download) in zip(RECIPIENTS, visits):
+    for recipient, (form, _, preview, download) in zip(RECIPIENTS, visits, strict=True):
         assert form.headers.get("Set-Cookie"), f"no session cookie for the visitor writing to {recipient}"
         assert preview.status == 200, f"{recipient}: {preview.status} {preview.text[:300]}"
         assert download.status == 200 and download.headers["Content-Type"] == "application/pdf"

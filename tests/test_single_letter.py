@@ -3,9 +3,8 @@
 import re
 
 import pytest
-from werkzeug.datastructures import MultiDict
-
 from conftest import pdf_fonts, pdf_page_sizes_mm, pdf_text
+from werkzeug.datastructures import MultiDict
 
 
 def test_gallery_lists_every_bundled_letter_with_its_occasion(client):

@@ -6,13 +6,13 @@ import statistics
 import pdfplumber
 import pypdfium2
 import pytest
+from conftest import MM_PER_POINT, pdf_fonts, pdf_page_count, pdf_page_sizes_mm, pdf_text
 from pypdf import PdfReader
 
-from conftest import MM_PER_POINT, pdf_fonts, pdf_page_count, pdf_page_sizes_mm, pdf_text
-from letterhouse.cli import cli
-from letterhouse.render.compose import compose_letter_html
-from letterhouse.render.hands import HANDS, INKS, PAPERS, STATIC_FONTS, font_info, hand_scripts, x_height
 from letterhouse.letters.letter import validate_mapping
+from letterhouse.letters.styles import PAPERS
+from letterhouse.render.compose import compose_letter_html
+from letterhouse.render.hands import HANDS, INKS, STATIC_FONTS, font_info, hand_scripts, x_height
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.stationery import ENVELOPES, LETTERHEAD_MARGIN_MM, MONOGRAM_HAND, monogram
 
@@ -272,9 +272,9 @@ def test_an_everyday_letter_is_not_marked_archival(app):
 
 # The sample sheet
 
-def test_the_sample_sheet_shows_every_chosen_hand_on_every_chosen_paper(app, tmp_path):
-    result = app.test_cli_runner().invoke(cli, ["samples", str(tmp_path), "--hand", "caveat", "--hand", "kalam",
-                                                "--paper", "white", "--paper", "aged", "--dpi", "40"])
+def test_the_sample_sheet_shows_every_chosen_hand_on_every_chosen_paper(command_line, tmp_path):
+    result = command_line("samples", tmp_path, "--hand", "caveat", "--hand", "kalam",
+                          "--paper", "white", "--paper", "aged", "--dpi", "40")
     assert result.exit_code == 0, result.output
     pictures = sorted(p.name for p in tmp_path.glob("*-*.png"))
     assert pictures == ["caveat-aged.png", "caveat-white.png", "contact-sheet.png", "kalam-aged.png",

@@ -6,9 +6,9 @@ import tracemalloc
 import pytest
 
 from letterhouse.letters.catalog import BrokenTemplate, load_template
-from letterhouse.render.compose import render_body
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.problems import LetterBodyFailed, TemplateError
+from letterhouse.render.compose import render_body
 
 HEAD = "---\ntitle: An attack\nfields:\n  - name: years\n    type: integer\n---\n"  # the body starts at line 7
 LETTER = {"sender_name": "Ana", "recipient_name": "Ben", "years": 23}
@@ -68,8 +68,8 @@ def test_an_attacking_body_stays_small_in_memory(app, tmp_path, body):
     assert peak < 20_000_000  # bytes: what these bodies asked for runs to gigabytes
 
 
-def test_the_time_limit_covers_the_template_body(client, templates_dir, monkeypatch):
-    monkeypatch.setenv("LETTERHOUSE_RENDER_TIME_LIMIT", "1")
+def test_the_time_limit_covers_the_template_body(app, client, templates_dir):
+    app.config["RENDER_TIME_LIMIT"] = 1
     write_attack(templates_dir, "Hello.\n{% for a in 'x' * 90000 %}{% for b in 'x' * 90000 %}{% endfor %}{% endfor %}")
     started = time.monotonic()
     response = client.post("/api/v1/letters/attack", json=LETTER)
@@ -86,7 +86,7 @@ def test_an_ordinary_letter_is_written_within_the_bounds(client, templates_dir):
 
 
 LAUGHS = "".join(f"{a}: &{a} [{', '.join([f'*{b}'] * 9) if b else ', '.join('x' * 9)}]\n"
-                 for a, b in zip("abcdefghi", ["", *"abcdefgh"]))
+                 for a, b in zip("abcdefghi", ["", *"abcdefgh"], strict=True))
 BAD_FILES = {
     "type-list": ("---\ntitle: Bad\nfields:\n  - name: x\n    type: [text]\n---\n{{ x }}\n", 5),
     "huge-number": ("---\ntitle: Bad\n---\nHello.\n{{ 10**5000 }}\n", 5),
@@ -132,7 +132,8 @@ def test_a_file_that_trips_a_fault_is_one_unavailable_entry(client, templates_di
 
 
 def test_no_answer_shows_the_servers_path_to_a_template(client, letters, templates_dir, anniversary_values):
-    (templates_dir / "broken.jinja").write_text("---\ntitle: Broken\nfields:\n  - name: x\n    type: nope\n---\n{{ x }}\n")
+    broken = "---\ntitle: Broken\nfields:\n  - name: x\n    type: nope\n---\n{{ x }}\n"
+    (templates_dir / "broken.jinja").write_text(broken)
     write_attack(templates_dir, "Hello.\n{{ 1 / (years - years) }}")
     values = {key: anniversary_values[key] for key in ("sender_name", "recipient_name")}
     answers = {

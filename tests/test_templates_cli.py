@@ -1,6 +1,5 @@
 """An author at the command line: check names each mistake at its line, new writes a starter, list shows the library."""
 
-import importlib.util
 import json
 import logging
 from pathlib import Path
@@ -8,19 +7,18 @@ from pathlib import Path
 import pytest
 
 import letterhouse.render.template_report as template_report
-from letterhouse.cli import cli
 
 GOLDEN = Path(__file__).parent / "golden"
 SUMMARY = "template(s):"
 
 
 @pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
+def runner(command_line):
+    return command_line
 
 
 def templates_command(runner, *args):
-    return runner.invoke(cli, ["templates", *map(str, args)])
+    return runner("templates", *args)
 
 
 def reported(result, directory):
@@ -87,9 +85,9 @@ def test_warnings_alone_pass_unless_strict(runner):
 def test_check_reports_what_weasyprint_logs_while_writing_the_example(runner, monkeypatch, templates_dir):
     real_write = template_report.write_letter_pdf
 
-    def write_with_a_complaint(letter, max_pages=None):
+    def write_with_a_complaint(letter, *limits):
         logging.getLogger("weasyprint").warning("Ignored `hyphens: sometimes` at 3:7, invalid value.")
-        return real_write(letter, max_pages)
+        return real_write(letter, *limits)
 
     monkeypatch.setattr(template_report, "write_letter_pdf", write_with_a_complaint)
     result = templates_command(runner, "check", templates_dir / "thank-you.jinja")
@@ -107,7 +105,6 @@ def test_check_refuses_an_example_longer_than_the_page_limit(runner, app, templa
 
 
 @pytest.mark.expect_render_warnings  # WeasyPrint, too, says it drew an empty box
-@pytest.mark.skipif(importlib.util.find_spec("letterhouse.render.glyph_coverage") is None, reason="coverage.py not here yet")
 def test_check_names_a_character_no_hand_can_write_where_it_was_typed(runner, templates_dir):
     example = templates_dir / "examples" / "thank-you.json"
     data = json.loads(example.read_text())

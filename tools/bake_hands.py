@@ -46,15 +46,21 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from bake_layout import (
+    STATES,
+    add_cycle,
+    alias_positioning,
+    contextual_rules,
+    copy_glyph_classes,
+    unwrap,
+    varied_lang_systems,
+)
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import UNSCALED_COMPONENT_OFFSET, Glyph, GlyphComponent
 
-from bake_layout import (STATES, add_cycle, alias_positioning, contextual_rules, copy_glyph_classes, unwrap,
-                         varied_lang_systems)
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from letterhouse.render.hands import HANDS, JOINED_HANDS  # noqa: E402 -- the registry, from the checkout
+from letterhouse.letters.styles import HANDS, JOINED_HANDS  # noqa: E402 -- the registry, from the checkout
 
 FONTS = ROOT / "static" / "fonts"
 BAKE_VERSION = 2  # bump when the recipe changes, so --check sees every file as stale

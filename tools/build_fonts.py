@@ -49,7 +49,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -58,7 +57,8 @@ import unicodedata
 from pathlib import Path
 
 from fontTools import subset as ftsubset
-from fontTools.merge import Merger, Options as MergeOptions
+from fontTools.merge import Merger
+from fontTools.merge import Options as MergeOptions
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 
@@ -358,7 +358,7 @@ def verify(path: Path, sources) -> dict:
     mglyphs = merged.getGlyphSet()
     problems = []
     seen = set()
-    for sub, member, src in sources:
+    for sub, _member, src in sources:
         scmap = src.getBestCmap()
         sglyphs = src.getGlyphSet()
         for cp, gname in scmap.items():
@@ -370,8 +370,8 @@ def verify(path: Path, sources) -> dict:
             seen.add(cp)
             if _drawing(sglyphs, gname) != _drawing(mglyphs, mcmap[cp]):
                 problems.append(f"U+{cp:04X} ({sub}) outline/advance differs")
-    missing, empty = [], []
-    for script, chars in PROBES.items():
+    _missing, empty = [], []
+    for _script, chars in PROBES.items():
         for ch in chars:
             cp = ord(ch)
             if cp not in mcmap:

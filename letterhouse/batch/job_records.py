@@ -169,7 +169,7 @@ class JobStore:
         return sum(1 for job in jobs if job and job.client == client and job.state in UNFINISHED)
 
     def start(self, job, template, client="", client_limit=0, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False,
-              jobs=None, max_pages=None):
+              jobs=None, max_pages=None, time_limit=None):
         """Queue a checked job on the runner; return False if it cannot start.
 
         :param client: who is starting it (web.clients computes it), counted against client_limit (0: no limit).
@@ -186,7 +186,8 @@ class JobStore:
         self.save(job)
         if self.runner is None:
             raise RuntimeError("This job store was made without a runner, so it cannot start jobs.")
-        self.runner.submit(self, job, template, dict(skip_invalid=skip_invalid, jobs=jobs, max_pages=max_pages))
+        options = dict(skip_invalid=skip_invalid, jobs=jobs, max_pages=max_pages, time_limit=time_limit)
+        self.runner.submit(self, job, template, options)
         return True
 
     def claim(self, job):

@@ -56,11 +56,11 @@ def run_job(store, job, template, options):
     store.save(job)
 
 
-def write_job(store, job, template, skip_invalid=False, jobs=None, max_pages=None):
+def write_job(store, job, template, skip_invalid=False, jobs=None, max_pages=None, time_limit=None):
     """Write the job's checked letters into its result, saving its progress now and then."""
     check = checked_batch(store, job, template, skip_invalid)
     return write_batch(check, store.result_path(job), kind=job.output, jobs=jobs, duplex=job.duplex,
-                       max_pages=max_pages, on_progress=progress_saver(store, job))
+                       max_pages=max_pages, on_progress=progress_saver(store, job), time_limit=time_limit)
 
 
 def checked_batch(store, job, template, skip_invalid):

@@ -29,12 +29,12 @@ class CombinedPdfOutput:
     """
 
     def __init__(self, path, duplex=False):
-        from pypdf import PdfWriter  # here, not above: the command line reads this registry for its help
+        from pypdf import PdfWriter  # noqa: PLC0415 -- here, not above: the CLI reads this registry for its help
 
         self.path, self.duplex, self.writer = path, duplex, PdfWriter()
 
     def add(self, rendered):
-        from pypdf import PdfReader
+        from pypdf import PdfReader  # noqa: PLC0415 -- as above
 
         self.writer.append(PdfReader(io.BytesIO(rendered.pdf)), outline_item=rendered.filename[:-4])
         if self.duplex and rendered.page_count % 2:

@@ -14,9 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from letterhouse.letters.letter import Letter
-from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.letters.sandbox import body_from_code
+from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.pdf import get_renderer
 
 LOGGER = logging.getLogger(__name__)
@@ -71,11 +71,11 @@ def start_worker(template, body_code):
     get_renderer()
 
 
-def render_task(task, max_pages):
+def render_task(task, max_pages, time_limit=None):
     """Return the RenderedLetter of one task (runs in a worker)."""
     letter = Letter(_worker_template, task.values, task.seed)
     try:
-        rendered = write_letter_pdf(letter, max_pages)
+        rendered = write_letter_pdf(letter, max_pages, time_limit)
     except LetterRefused as error:
         return RenderedLetter(task.ordinal, task.row, task.filename, error=str(error))
     except Exception:  # one letter that cannot be written must not cost the others
@@ -99,14 +99,14 @@ def pool_context():
     return context
 
 
-def render_in_order(template, tasks, jobs, max_pages):
+def render_in_order(template, tasks, jobs, max_pages, time_limit=None):
     """Yield a RenderedLetter per task, in order, with only a few letters in flight per worker."""
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=start_worker,
                                initargs=portable_template(template), max_tasks_per_child=TASKS_PER_WORKER)
     try:
         in_flight = deque()
         for task in tasks:
-            in_flight.append(pool.submit(render_task, task, max_pages))
+            in_flight.append(pool.submit(render_task, task, max_pages, time_limit))
             if len(in_flight) >= jobs * AHEAD_PER_WORKER:
                 yield in_flight.popleft().result()
         while in_flight:

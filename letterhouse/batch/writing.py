@@ -25,7 +25,7 @@ class BatchResult:
         return self.letters / self.seconds if self.seconds else 0.0
 
 
-def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, on_progress=None):
+def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, on_progress=None, time_limit=None):
     """Render every letter of a checked batch into `out` and return the BatchResult.
 
     A ZIP or PDF is written under a temporary name and renamed when complete, so a
@@ -38,7 +38,7 @@ def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, 
     tasks = (render_task_of(item) for item in check.letters)
     try:
         with closing(output):
-            rendered_letters = render_in_order(check.template, tasks, jobs or default_jobs(), max_pages)
+            rendered_letters = render_in_order(check.template, tasks, jobs or default_jobs(), max_pages, time_limit)
             for done, rendered in enumerate(rendered_letters, start=1):
                 add_rendered(result, output, rendered)
                 if on_progress:

@@ -11,23 +11,27 @@ import tempfile
 import threading
 import time
 import urllib.request
+from importlib.metadata import version
 from pathlib import Path
 
-from letterhouse.render.compose import compose_letter_html
+from letterhouse.batch.checking import check_rows
+from letterhouse.batch.rows import read_rows
+from letterhouse.batch.writing import write_batch
+from letterhouse.config import load_settings
+from letterhouse.letters.catalog import catalog_from_config, example_values
 from letterhouse.letters.letter import validate_mapping
+from letterhouse.render.compose import compose_letter_html
 from letterhouse.render.letter_pdf import write_letter_pdf
-from letterhouse.render.realism import letter_css
 from letterhouse.render.pdf import get_renderer, harfbuzz_subsetter_available
-from letterhouse.letters.catalog import example_values
+from letterhouse.render.realism import letter_css
 
 BENCH_SLUG = "thank-you"  # a one-page letter
+REALISM_WARM_UP = 3
 
 
 def machine_facts():
     """Return the facts a figure means nothing without."""
-    from weasyprint import __version__ as weasyprint_version  # noqa: PLC0415 (version only)
-
-    return {"python": platform.python_version(), "weasyprint": weasyprint_version, "cores": os.cpu_count(),
+    return {"python": platform.python_version(), "weasyprint": version("weasyprint"), "cores": os.cpu_count(),
             "machine": platform.machine(), "fast_font_subsetting": harfbuzz_subsetter_available()}
 
 
@@ -93,10 +97,6 @@ def cold_start():
 
 def batch_throughput(catalog, letters, jobs_list):
     """Time `letters` letters through the batch door with each number of workers."""
-    from letterhouse.batch.checking import check_rows
-    from letterhouse.batch.rows import read_rows
-    from letterhouse.batch.writing import write_batch
-
     template = catalog.get(BENCH_SLUG)
     rows = [{**example_values(template), "recipient_name": f"Guest {i}"} for i in range(letters)]
     check = check_rows(template, read_rows(json.dumps(rows).encode(), "json"))
@@ -124,7 +124,7 @@ class PeakMemory:
 
     def sizes(self):
         """Return the resident sizes of the root process and of each of its children."""
-        import psutil
+        import psutil  # noqa: PLC0415 -- a test extra: only the benchmark needs it, not the site
 
         try:
             root = psutil.Process(self.root_pid)
@@ -165,7 +165,7 @@ class PeakMemory:
 
 def memory_soak(catalog, renders):
     """Render many letters in this process; report resident memory early on and at the end."""
-    import psutil
+    import psutil  # noqa: PLC0415 -- a test extra: only the benchmark needs it, not the site
 
     process, letter = psutil.Process(), bench_letter(catalog)
     readings = {}
@@ -214,10 +214,7 @@ def web_load(clients, requests_per_client, workers):
 
 
 def example_data_for_web():
-    from letterhouse import create_app
-
-    app = create_app({"SECRET_KEY": "bench"})
-    return example_values(app.extensions["letterhouse.letters.catalog"].get(BENCH_SLUG))
+    return example_values(catalog_from_config(load_settings()).get(BENCH_SLUG))
 
 
 def wait_until_up(url, timeout=60):
@@ -250,3 +247,23 @@ def percentile_ms(sorted_samples, percent):
         return None
     index = min(len(sorted_samples) - 1, round(percent / 100 * (len(sorted_samples) - 1)))
     return round(sorted_samples[index] * 1000, 1)
+
+
+def realism_cost(catalog, rounds=30, slug=BENCH_SLUG):
+    """Return the median render times of one letter at natural and at neat, taken in turn, and their ratio.
+
+    Neat writes every letter in its one original shape, with no paragraph tilts or ink changes:
+    the letter as it was before realism. Rounds alternate so that both see the same machine.
+    """
+    letters = {level: bench_letter(catalog, slug, realism=level) for level in ("natural", "neat")}
+    times, sizes = {level: [] for level in letters}, {}
+    for round_number in range(rounds + REALISM_WARM_UP):
+        for level, letter in letters.items():
+            started = time.perf_counter()
+            sizes[level] = len(write_letter_pdf(letter).pdf)
+            if round_number >= REALISM_WARM_UP:
+                times[level].append(time.perf_counter() - started)
+    natural, neat = (statistics.median(times[level]) for level in ("natural", "neat"))
+    return {"natural_ms": median_ms(times["natural"]), "neat_ms": median_ms(times["neat"]),
+            "ratio": round(natural / neat, 2), "rounds": rounds,
+            "natural_pdf_kb": round(sizes["natural"] / 1024, 1), "neat_pdf_kb": round(sizes["neat"] / 1024, 1)}

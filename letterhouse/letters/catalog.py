@@ -12,8 +12,8 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError
 
 from letterhouse.letters.fields import COMMON_FIELDS, STYLE_FIELDS, build_form_class, with_defaults
-from letterhouse.letters.problems import Problem, TemplateError
 from letterhouse.letters.front_matter import check_body, parse_front_matter
+from letterhouse.letters.problems import Problem, TemplateError
 from letterhouse.letters.sandbox import ENVIRONMENT
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -61,6 +61,30 @@ class BrokenTemplate:
     path: Path
     problems: list
     title: str = ""
+
+
+class TemplateNotFound(LookupError):
+    """No template file has this slug."""
+
+    def __init__(self, slug):
+        super().__init__(f"There is no template called “{slug}”.")
+        self.slug = slug
+
+
+class TemplateUnavailable(Exception):
+    """The template file has mistakes, so it cannot be used until they are mended."""
+
+    def __init__(self, entry):
+        super().__init__(f"The template “{entry.slug}” cannot be used until it is mended.")
+        self.entry, self.slug, self.problems = entry, entry.slug, entry.problems
+
+
+def template_summary(entry):
+    """Return what a listing says about one template, good or broken, as plain JSON data."""
+    if isinstance(entry, BrokenTemplate):
+        return {"slug": entry.slug, "available": False, "problems": [str(problem) for problem in entry.problems]}
+    return {"slug": entry.slug, "available": True, "title": entry.title, "description": entry.description,
+            "occasion": entry.occasion, "fields": [spec.name for spec in entry.fields]}
 
 
 def example_path(template_path):
@@ -171,7 +195,7 @@ class Catalog:
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or type(error).__name__
             return self._broken(path, f"cannot read: {reason}")
-        except Exception:  # noqa: BLE001 -- one bad file must not take the gallery, API and health down
+        except Exception:
             LOGGER.exception("Template %s could not be loaded", path)
             return self._broken(path, "cannot be loaded: it trips a fault in Letterhouse (see the server log)")
 
@@ -183,6 +207,19 @@ class Catalog:
         """Return the template (or broken template) with this slug, or None."""
         path = self.template_paths().get(slug)
         return self._load_cached(path) if path else None
+
+    def usable_template(self, slug):
+        """Return the usable template with this slug.
+
+        :raise TemplateNotFound: when no file has this slug
+        :raise TemplateUnavailable: when its file has mistakes (they are on the exception)
+        """
+        entry = self.get(slug)
+        if entry is None:
+            raise TemplateNotFound(slug)
+        if isinstance(entry, BrokenTemplate):
+            raise TemplateUnavailable(entry)
+        return entry
 
     def templates(self):
         """Return only the usable templates."""

@@ -1,16 +1,25 @@
 """Letter fields: the common fields every letter has, and the plain WTForms form built from a template's fields."""
 
 import keyword
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from wtforms import Form
+from wtforms import Form, validators
 from wtforms import fields as wtf
-from wtforms import validators
 
 import letterhouse.letters.clock as clock
 from letterhouse.letters.field_types import FIELD_TYPES
-from letterhouse.letters.styles import (DEFAULT_REALISM, ENVELOPE_CHOICES, HANDS, INKS, NO_ENVELOPE, PAGE_SIZES,
-                                        PAPERS, REALISM, SAME_HAND, registry_choices)
+from letterhouse.letters.styles import (
+    DEFAULT_REALISM,
+    ENVELOPE_CHOICES,
+    HANDS,
+    INKS,
+    NO_ENVELOPE,
+    PAGE_SIZES,
+    PAPERS,
+    REALISM,
+    SAME_HAND,
+    registry_choices,
+)
 
 FIELD_KEYS = ("name", "label", "type", "required", "default", "help", "placeholder",
               "max_length", "min", "max", "choices")

@@ -154,7 +154,8 @@ class FrontMatterReader:
             self.problem(raw.line_of("name"), reason)
         kind = raw.get("type", "string")
         if not isinstance(kind, str) or kind not in FIELD_TYPES:
-            self.problem(raw.line_of("type"), f"field {name!r}: unknown type {kind!r}; use one of {', '.join(FIELD_TYPES)}")
+            known = ", ".join(FIELD_TYPES)
+            self.problem(raw.line_of("type"), f"field {name!r}: unknown type {kind!r}; use one of {known}")
         if len(self.problems) > before:
             return None
         return self.build_spec(raw, name, kind)
@@ -256,7 +257,8 @@ def check_body(filename, ast, fields):
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", "")
         if isinstance(attribute, str) and attribute.startswith("_"):
-            problems.append(Problem(filename, node.lineno, f"unsafe attribute {attribute!r}: letters may not reach into Python objects"))
+            message = f"unsafe attribute {attribute!r}: letters may not reach into Python objects"
+            problems.append(Problem(filename, node.lineno, message))
     for node in ast.find_all(nodes.Filter):
         argument = node.args[0] if node.args else None
         safe = isinstance(argument, nodes.Const) and not str(argument.value).startswith("_")

@@ -104,7 +104,10 @@ def check_join_filter(items, separator="", *_):
 
 
 FILTER_PRECHECKS = {"replace": check_replace, "join": check_join_filter, "format": lambda text, *_: check_format(text)}
-METHOD_PRECHECKS = {"replace": check_replace, "join": lambda separator, items=(), *_: check_join_filter(items, separator)}
+METHOD_PRECHECKS = {
+    "replace": check_replace,
+    "join": lambda separator, items=(), *_: check_join_filter(items, separator),
+}
 BINOP_CHECKS = {"*": check_repeat, "**": check_power, "+": check_join, "%": lambda left, _: check_format(left)}
 
 

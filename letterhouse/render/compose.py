@@ -6,14 +6,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
-from letterhouse.render.glyph_coverage import is_japanese, written_runs
-from letterhouse.render.hands import PAPERS, all_faces
-from letterhouse.letters.styles import NO_ENVELOPE
-from letterhouse.render.stationery import monogram
 from letterhouse.letters.problems import LetterBodyFailed, LetterRefused, Problem
-from letterhouse.render.provenance import provenance_meta
-from letterhouse.letters.sandbox_limits import render_bounded
 from letterhouse.letters.sandbox import SEED_VARIABLE, first_name, long_date
+from letterhouse.letters.sandbox_limits import render_bounded
+from letterhouse.letters.styles import NO_ENVELOPE, PAPERS
+from letterhouse.render.glyph_coverage import is_japanese, written_runs
+from letterhouse.render.hands import all_faces
+from letterhouse.render.provenance import provenance_meta
+from letterhouse.render.stationery import monogram
 
 LAYOUT = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "letter_layout"),
@@ -83,7 +83,7 @@ def render_body(letter):
         return render_bounded(template.body, context)
     except LetterRefused:  # the whole letter's time limit ran out here: said as for any slow letter
         raise
-    except Exception as error:  # noqa: BLE001 -- whatever a template's code raises, it is the template's
+    except Exception as error:
         line = failing_line(error) or 1
         raise LetterBodyFailed(Problem(template.name or template.path.name, line, str(error))) from error
 

@@ -12,8 +12,9 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
 from letterhouse.config import STATIC_ROOT
+
 # Imported (PAGE_SIZES and PAPERS unused here) so that render code may read the registries from this module too.
-from letterhouse.letters.styles import HANDS, INKS, JOINED_HANDS, PAGE_SIZES, PAPERS
+from letterhouse.letters.styles import HANDS, INKS
 
 STATIC_FONTS = STATIC_ROOT / "fonts"
 

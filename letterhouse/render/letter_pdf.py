@@ -1,8 +1,6 @@
 """A Letter -> its PDF: the one way a letter is written out, within the render time limit."""
 
-import os
-
-from letterhouse.config import ENV_PREFIX, setting_default
+from letterhouse.config import setting_default
 from letterhouse.letters.letter import envelope_pages
 from letterhouse.render.compose import compose_letter_html
 from letterhouse.render.pdf import get_renderer, time_limit
@@ -13,11 +11,12 @@ def write_letter_pdf(letter, max_pages=None, seconds=None):
     """Return the letter rendered as a PDF (a RenderedPdf with its page count).
 
     :raise LetterTooLong: past max_pages, or (LetterTooSlow) slower than the time limit,
-        which defaults to the RENDER_TIME_LIMIT setting and covers the whole letter: its
+        which defaults to the RENDER_TIME_LIMIT setting's default (each door passes the
+        setting it was given) and covers the whole letter: its
         template's body as well as the layout.
     """
     values = letter.values
-    seconds = render_time_limit() if seconds is None else seconds
+    seconds = setting_default("RENDER_TIME_LIMIT") if seconds is None else seconds
     renderer = get_renderer()  # started outside the limit: the first letter of a process is not slower
     with time_limit(seconds):
         html = compose_letter_html(letter)
@@ -25,7 +24,3 @@ def write_letter_pdf(letter, max_pages=None, seconds=None):
                                archival=bool(values.get("archival")), extra_pages=envelope_pages(values),
                                letter_css=letter_css(values, letter.seed))
 
-
-def render_time_limit():
-    """Return the render time limit in seconds, from LETTERHOUSE_RENDER_TIME_LIMIT or its default."""
-    return float(os.environ.get(ENV_PREFIX + "RENDER_TIME_LIMIT", setting_default("RENDER_TIME_LIMIT")))

@@ -17,8 +17,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from letterhouse.config import STATIC_ROOT
-from letterhouse.render.hands import registry_css
 from letterhouse.letters.problems import LetterRefused
+from letterhouse.render.hands import registry_css
 from letterhouse.render.stationery import page_css
 
 LOGGER = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ ARCHIVAL_PDF = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}  # PDF/A-3b, tagged
 
 def harfbuzz_subsetter_available():
     """Return whether WeasyPrint found HarfBuzz's subsetter (several times faster than fontTools)."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # noqa: PLC0415 -- WeasyPrint's internals, asked once
 
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 

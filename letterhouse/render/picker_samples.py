@@ -7,9 +7,10 @@ from markupsafe import escape
 from PIL import Image, ImageChops
 
 from letterhouse.letters.fields import STYLE_FIELDS
-from letterhouse.render.hands import HANDS, INKS, PAPERS
-from letterhouse.render.raster import pdf_page_images
+from letterhouse.letters.styles import PAPERS
+from letterhouse.render.hands import HANDS, INKS
 from letterhouse.render.pdf import get_renderer
+from letterhouse.render.raster import pdf_page_images
 from letterhouse.render.stationery import LETTERHEAD_MARGIN_MM, monogram
 
 PICKERS = {"hand": HANDS, "ink": INKS, "paper": PAPERS}

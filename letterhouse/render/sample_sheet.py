@@ -9,8 +9,9 @@ import pypdfium2
 from PIL import Image
 
 from letterhouse.letters.catalog import example_values
-from letterhouse.render.hands import HANDS, PAPERS
 from letterhouse.letters.letter import validate_mapping
+from letterhouse.letters.styles import PAPERS
+from letterhouse.render.hands import HANDS
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.raster import PDFIUM_LOCK
 

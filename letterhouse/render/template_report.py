@@ -7,15 +7,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from letterhouse.render.glyph_coverage import unwritable_characters
 from letterhouse.letters.catalog import example_path, load_template
-from letterhouse.render.compose import render_body
-from letterhouse.letters.letter import validate_mapping
-from letterhouse.render.letter_pdf import write_letter_pdf
-from letterhouse.letters.problems import LetterBodyFailed, LetterRefused, Problem, TemplateError
-from letterhouse.render.pdf import get_renderer
 from letterhouse.letters.front_matter import close_match, split_front_matter
-
+from letterhouse.letters.letter import validate_mapping
+from letterhouse.letters.problems import LetterBodyFailed, LetterRefused, Problem, TemplateError
+from letterhouse.render.compose import render_body
+from letterhouse.render.glyph_coverage import unwritable_characters
+from letterhouse.render.letter_pdf import write_letter_pdf
+from letterhouse.render.pdf import get_renderer
 
 
 @dataclass
@@ -27,10 +26,10 @@ class FileCheck:
     pdf: bytes | None = None
 
 
-def check_files(paths, catalog, max_pages=None):
+def check_files(paths, catalog, max_pages=None, time_limit=None):
     """Return a FileCheck for each file or directory given, or for every file the catalog reads."""
     files = expand_paths(paths) if paths else list(catalog.template_paths().values())
-    return [check_file(path, catalog.limits, max_pages) for path in files]
+    return [check_file(path, catalog.limits, max_pages, time_limit) for path in files]
 
 
 def expand_paths(paths):
@@ -41,7 +40,7 @@ def expand_paths(paths):
     return files
 
 
-def check_file(path, limits, max_pages=None):
+def check_file(path, limits, max_pages=None, time_limit=None):
     """Return every problem and warning of one template file, its example letter included."""
     path = Path(path)
     try:
@@ -50,11 +49,11 @@ def check_file(path, limits, max_pages=None):
         return FileCheck(path, list(error.problems))
     except (OSError, UnicodeDecodeError) as error:
         return FileCheck(path, [Problem(str(path), 1, f"cannot read: {error}")])
-    example = check_example(template, max_pages)
+    example = check_example(template, max_pages, time_limit)
     return FileCheck(path, [*template.warnings, *example.problems], example.pdf)
 
 
-def check_example(template, max_pages=None):
+def check_example(template, max_pages=None, time_limit=None):
     """Return the problems of a template's example data, and the PDF it makes when it has none."""
     data, problems = read_example(template)
     if data is None:
@@ -62,7 +61,7 @@ def check_example(template, max_pages=None):
     letter, errors = validate_mapping(template, data)
     if errors:
         return FileCheck(template.path, problems + validation_problems(template, errors))
-    pdf, render_problems = render_example(template, letter, max_pages)
+    pdf, render_problems = render_example(template, letter, max_pages, time_limit)
     return FileCheck(template.path, problems + render_problems, pdf)
 
 
@@ -114,7 +113,7 @@ def validation_problems(template, errors):
     return problems
 
 
-def render_example(template, letter, max_pages):
+def render_example(template, letter, max_pages, time_limit=None):
     """Return (PDF or None, problems) from writing the example letter as the site would."""
     path, start = str(template.path), body_line(template)
     try:
@@ -125,7 +124,7 @@ def render_example(template, letter, max_pages):
     get_renderer()  # started first, so its own start-up notes are not blamed on this template
     with logged_warnings("weasyprint", "letterhouse.render.pdf") as records:
         try:
-            rendered = write_letter_pdf(letter, max_pages)
+            rendered = write_letter_pdf(letter, max_pages, time_limit)
         except LetterRefused as error:
             return None, [Problem(path, start, f"the example letter cannot be written: {error}")]
     logged = [Problem(path, start, f"rendering the example letter logged: {record.getMessage()}")

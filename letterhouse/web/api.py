@@ -7,19 +7,19 @@ from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from letterhouse.web.openapi import openapi_document, template_schema
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
 from letterhouse.batch.job_records import TooManyBatches
 from letterhouse.batch.letter_data import letter_from_object
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
-from letterhouse.letters.field_types import BOOLEAN_WORDS
-from letterhouse.letters.catalog import BrokenTemplate
-from letterhouse.render.glyph_coverage import coverage_notes
-from letterhouse.letters.letter import letter_filename
-from letterhouse.render.letter_pdf import write_letter_pdf
-from letterhouse.letters.problems import LetterRefused
 from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
+from letterhouse.letters.catalog import BrokenTemplate, TemplateNotFound, TemplateUnavailable, template_summary
+from letterhouse.letters.field_types import BOOLEAN_WORDS
+from letterhouse.letters.letter import letter_filename
+from letterhouse.letters.problems import LetterRefused
+from letterhouse.render.glyph_coverage import coverage_notes
+from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.web.jobs import job_store, start_job
+from letterhouse.web.openapi import openapi_document, template_schema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ROWS_KINDS = {"application/json": "json", "text/csv": "csv"}
@@ -100,52 +100,49 @@ def token_matches(given, token):
     return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), token.encode("utf-8", "surrogateescape"))
 
 
-def usable_template(slug):
-    """Return the template for a slug, or raise a 404 that says why it cannot be used."""
-    entry = current_app.extensions["letterhouse.letters.catalog"].get(slug)
-    if entry is None:
-        raise ApiError(404, f"There is no template called “{slug}”.")
+@bp.errorhandler(TemplateNotFound)
+def template_not_found(error):
+    return error_response(404, str(error))
+
+
+@bp.errorhandler(TemplateUnavailable)
+def template_unavailable(error):
+    return error_response(404, f"The template “{error.slug}” has mistakes, so it cannot be used until they are "
+                               "mended.", problems=[str(problem) for problem in error.problems])
+
+
+def listed_template(entry):
+    """Return a template's summary as the API lists it: with its address when it can be used."""
     if isinstance(entry, BrokenTemplate):
-        raise ApiError(404, f"The template “{slug}” has mistakes, so it cannot be used until they are mended.",
-                       problems=[str(problem) for problem in entry.problems])
-    return entry
-
-
-def template_summary(template):
-    return {"slug": template.slug, "title": template.title, "description": template.description,
-            "occasion": template.occasion, "url": url_for("api.template", slug=template.slug)}
-
-
-def unavailable_summary(entry):
-    """Describe a template that cannot be used: its slug and its problems, each at a file name and line."""
-    return {"slug": entry.slug, "problems": [str(problem) for problem in entry.problems]}
+        return template_summary(entry)
+    return {**template_summary(entry), "url": url_for("api.template", slug=entry.slug)}
 
 
 @bp.get("/templates")
 def templates():
     """List every usable template, and those that cannot be used with why."""
-    entries = current_app.extensions["letterhouse.letters.catalog"].entries()
-    return {"templates": [template_summary(e) for e in entries if not isinstance(e, BrokenTemplate)],
-            "unavailable": [unavailable_summary(e) for e in entries if isinstance(e, BrokenTemplate)]}
+    entries = current_catalog().entries()
+    return {"templates": [listed_template(e) for e in entries if not isinstance(e, BrokenTemplate)],
+            "unavailable": [listed_template(e) for e in entries if isinstance(e, BrokenTemplate)]}
 
 
 @bp.get("/templates/<slug>")
 def template(slug):
     """Describe one template, its fields as JSON Schema."""
-    entry = usable_template(slug)
-    return {**template_summary(entry), "schema": template_schema(entry)}
+    template = current_catalog().usable_template(slug)
+    return {**listed_template(template), "schema": template_schema(template)}
 
 
 @bp.post("/letters/<slug>")
 def letter(slug):
     """Write one letter from a JSON object and answer with its PDF."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
     letter, errors = letter_from_object(template, data)
     if errors:
         raise ApiError(422, "Some values do not fit the template's fields.", errors=errors)
     try:
-        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+        rendered = write_pdf(letter)
     except LetterRefused as error:
         raise ApiError(422, str(error), errors={}) from None
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
@@ -173,7 +170,7 @@ def notes_header(notes):
 @bp.post("/letters/<slug>/notes")
 def letter_notes(slug):
     """Check a letter's JSON object and list every character no bundled hand can write, by field."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
     letter, errors = letter_from_object(template, data)
     if errors:
@@ -211,7 +208,7 @@ def json_problem(error):
 @bp.post("/batches/<slug>")
 def start_batch(slug):
     """Check a JSON array or CSV of rows and start writing their letters in the background."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     options = batch_options()
     request.max_content_length = current_app.config["BATCH_MAX_CONTENT_LENGTH"]
     kind = ROWS_KINDS.get(request.mimetype)
@@ -220,8 +217,8 @@ def start_batch(slug):
     data = request.get_data()
     check = check_rows(template, read_body_rows(data, kind), max_problems=MAX_PROBLEMS_KEPT)
     if check.problems and not options["skip_invalid"]:
-        raise ApiError(422, f"{check.problem_count} problem(s) in the rows; no letter was written." + (
-                       f" The first {len(check.problems)} are listed." if check.problem_count > len(check.problems) else ""),
+        listed = f" The first {len(check.problems)} are listed." if check.problem_count > len(check.problems) else ""
+        raise ApiError(422, f"{check.problem_count} problem(s) in the rows; no letter was written.{listed}",
                        row_errors=row_errors(check.problems))
     if not check.letters:
         raise ApiError(422, "No row can become a letter.", row_errors=row_errors(check.problems))

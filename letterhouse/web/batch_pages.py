@@ -12,9 +12,8 @@ from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.row_values import column_hint
 from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
 from letterhouse.batch.spreadsheets import header_csv, problems_csv
-from letterhouse.web.extensions import csrf
+from letterhouse.web.extensions import csrf, current_catalog
 from letterhouse.web.jobs import job_store, start_job
-from letterhouse.web.pages import usable_template
 
 bp = Blueprint("batch", __name__)
 
@@ -29,13 +28,13 @@ def show_page(template, problem=None, status=200):
 @bp.get("/letters/<slug>/many")
 def many_letters(slug):
     """Explain how to write many letters from a spreadsheet, and take its CSV."""
-    return show_page(usable_template(slug))
+    return show_page(current_catalog().usable_template(slug))
 
 
 @bp.get("/letters/<slug>/many/fields.csv")
 def header_file(slug):
     """Send the CSV header row of a template's fields, named like 'anniversary.csv'."""
-    return csv_download(header_csv(usable_template(slug)), f"{slug}.csv")
+    return csv_download(header_csv(current_catalog().usable_template(slug)), f"{slug}.csv")
 
 
 def csv_download(text, filename):
@@ -49,7 +48,7 @@ def csv_download(text, filename):
 @csrf.exempt  # checked below, once the larger limit for a rows file is in place
 def upload(slug):
     """Read and check an uploaded CSV (or JSON), keep it as a job and show what was found."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     request.max_content_length = current_app.config["BATCH_MAX_CONTENT_LENGTH"]
     try:
         csrf.protect()
@@ -91,7 +90,7 @@ def stored_job(slug, job_id):
 @bp.get("/letters/<slug>/many/<job_id>")
 def job_page(slug, job_id, problem=None, status=200):
     """Show a batch: its row problems or a summary, its progress, or its letters to download."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     job = stored_job(slug, job_id)
     labels = {spec.name: spec.label for spec in template.all_fields}
     expires = datetime.datetime.fromtimestamp(job_store().expires_at(job)).astimezone()
@@ -110,7 +109,7 @@ def problems_file(slug, job_id):
 @bp.post("/letters/<slug>/many/<job_id>/start")
 def start(slug, job_id):
     """Start writing a checked batch's letters in the background."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     job = stored_job(slug, job_id)
     output = request.form.get("output", DEFAULT_OUTPUT)
     if output not in DOWNLOADS:

@@ -1,7 +1,13 @@
-"""Error pages: a clear word for the person, never a traceback."""
+"""Error pages: a clear word for the person, never a traceback; a letter kept when its CSRF token expired."""
 
-from flask import current_app, render_template
+from flask import current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from letterhouse.letters.catalog import TemplateNotFound, TemplateUnavailable
+from letterhouse.web.extensions import current_catalog
+from letterhouse.web.forms import site_form
+from letterhouse.web.pages import show_form
 
 MESSAGES = {
     400: "Something in that request was not as expected.",
@@ -10,6 +16,10 @@ MESSAGES = {
     413: "That was more than Letterhouse accepts in one go.",
     422: "Some of what was entered needs another look.",
 }
+CSRF_EXPIRED = ("This page was open for a long while, so we asked again to be sure it is you. "
+                "Everything you typed is still here: press Preview once more.")
+LIVE_CSRF_EXPIRED = ("This page was open for a long while, so the live preview has paused. "
+                     "Everything you typed is still here: press Preview to carry on.")
 
 
 def error_page(status, message=None):
@@ -31,7 +41,33 @@ def handle_unexpected_error(error):
     return error_page(500, "Something went wrong on our side. Your letter is safe: go back and try again.")
 
 
+def template_not_found(error):
+    return error_page(404, f"There is no letter called “{error.slug}”.")
+
+
+def template_unavailable(error):
+    """Show why a template cannot be used: each of its problems at its file and line."""
+    return render_template("unavailable.html", entry=error.entry), 404
+
+
+def csrf_failed(error):
+    """Keep a letter whose CSRF token expired: show its form again with every value."""
+    if request.endpoint == "letters.live_preview":
+        return jsonify(pages=[], page_count=0, errors={}, problem=LIVE_CSRF_EXPIRED), 400
+    slug = (request.view_args or {}).get("slug")
+    try:
+        template = current_catalog().usable_template(slug) if slug else None
+    except (TemplateNotFound, TemplateUnavailable):
+        template = None
+    if template is None:
+        return error_page(400, error.description)
+    return show_form(template, site_form(template), status=400, problem=CSRF_EXPIRED)
+
+
 def init_app(app):
-    """Register the handlers on an app."""
+    """Register the handlers on an app; a blueprint (the JSON API) may answer these its own way."""
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
+    app.register_error_handler(TemplateNotFound, template_not_found)
+    app.register_error_handler(TemplateUnavailable, template_unavailable)
+    app.register_error_handler(CSRFError, csrf_failed)

@@ -14,8 +14,7 @@ EXTENSION = "letterhouse.batch.jobs"
 
 def init_app(app):
     """Give the app its job store in the instance folder, and clear out expired jobs."""
-    # Jobs run inside an app context while checking a row still needs one (the letter form is a FlaskForm).
-    runner = ThreadRunner(context=app.app_context)
+    runner = ThreadRunner()  # rows are checked on plain WTForms: a job needs no app context
     store = JobStore(Path(app.instance_path) / "batches", app.config["JOB_RETENTION_HOURS"], runner)
     store.remove_expired()
     app.extensions[EXTENSION] = store
@@ -31,4 +30,5 @@ def start_job(job, template, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=F
     config = current_app.config
     return job_store().start(job, template, client=requesting_client(), client_limit=config["BATCH_JOBS_PER_CLIENT"],
                              output=output, duplex=duplex, skip_invalid=skip_invalid,
-                             jobs=config["BATCH_JOBS"] or None, max_pages=config["MAX_PAGES"])
+                             jobs=config["BATCH_JOBS"] or None, max_pages=config["MAX_PAGES"],
+                             time_limit=config["RENDER_TIME_LIMIT"])

@@ -1,7 +1,7 @@
 """The API described as data: each template's fields as JSON Schema, and the OpenAPI 3.1 document."""
 
-from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
+from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -102,7 +102,9 @@ COMPONENT_SCHEMAS = {
         "required": ["slug", "title", "description", "occasion", "url"],
         "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
                        "description": {"type": "string"}, "occasion": {"type": "string"},
-                       "url": {"type": "string"}},
+                       "url": {"type": "string"}, "available": {"type": "boolean", "const": True},
+                       "fields": {"type": "array", "items": {"type": "string"},
+                                  "description": "The template's own fields (every letter also has the common ones)."}},
     },
     "Template": {
         "allOf": [ref("TemplateSummary")],
@@ -162,6 +164,7 @@ PATHS = {
                                            "each slug with its problems as 'file.jinja:line: message'.",
                                            "items": {"type": "object", "properties": {
                                                "slug": {"type": "string"},
+                                               "available": {"type": "boolean", "const": False},
                                                "problems": {"type": "array", "items": {"type": "string"}}}}}}})},
             **SECURED},
     }},

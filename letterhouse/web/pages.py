@@ -3,17 +3,17 @@
 import secrets
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 
 from letterhouse.letters.catalog import BrokenTemplate
-from letterhouse.render.glyph_coverage import coverage_notes
-from letterhouse.web.forms import site_form
-from letterhouse.web.gallery import Thumbnails, matches, search_text, shelves
 from letterhouse.letters.letter import letter_filename, letter_from_form
-from letterhouse.render.letter_pdf import write_letter_pdf
-from letterhouse.render.raster import data_uri, pdf_page_images
 from letterhouse.letters.problems import LetterRefused
+from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
+from letterhouse.render.raster import data_uri, pdf_page_images
+from letterhouse.web.extensions import current_catalog, write_pdf
+from letterhouse.web.forms import site_form
+from letterhouse.web.gallery import matches, search_text, shelves
+from letterhouse.web.thumbnails import Thumbnails
 
 bp = Blueprint("letters", __name__)
 
@@ -24,34 +24,15 @@ FIELD_GROUPS = (
     ("details", "Date, greeting and sign-off"),
     ("style", "Pen and paper"),
 )
-CSRF_EXPIRED = ("This page was open for a long while, so we asked again to be sure it is you. "
-                "Everything you typed is still here: press Preview once more.")
-LIVE_CSRF_EXPIRED = ("This page was open for a long while, so the live preview has paused. "
-                     "Everything you typed is still here: press Preview to carry on.")
 SEARCH_MAX_LENGTH = 100
 THUMBNAILS = Thumbnails()
-
-
-def catalog():
-    return current_app.extensions["letterhouse.letters.catalog"]
-
-
-def usable_template(slug):
-    """Return the template for a slug, or answer 404 with the reason it cannot be used."""
-    entry = catalog().get(slug)
-    if entry is None:
-        abort(404, description=f"There is no letter called “{slug}”.")
-    if isinstance(entry, BrokenTemplate):
-        response = current_app.make_response((render_template("unavailable.html", entry=entry), 404))
-        abort(response)
-    return entry
 
 
 @bp.get("/")
 def gallery():
     """Show every letter on a shelf for its occasion, narrowed by a search; broken ones marked unavailable."""
     query = request.args.get("q", "")[:SEARCH_MAX_LENGTH].strip()
-    entries = catalog().entries()
+    entries = current_catalog().entries()
     usable = [entry for entry in entries if not isinstance(entry, BrokenTemplate)]
     broken = [entry for entry in entries if isinstance(entry, BrokenTemplate)]
     return render_template("gallery.html", shelves=shelves(usable), broken=broken, query=query, total=len(usable),
@@ -62,7 +43,8 @@ def gallery():
 @bp.get("/letters/<slug>/thumbnail.png")
 def thumbnail(slug):
     """Send a picture of the first page of a template's example letter."""
-    png = THUMBNAILS.png(usable_template(slug), current_app.config["MAX_PAGES"])
+    config = current_app.config
+    png = THUMBNAILS.png(current_catalog().usable_template(slug), config["MAX_PAGES"], config["RENDER_TIME_LIMIT"])
     if png is None:
         abort(404, description="This letter has no example to show.")
     return png_response(png, "no-cache")
@@ -87,7 +69,7 @@ def png_response(png, cache_control):
 @bp.route("/letters/<slug>", methods=["GET", "POST"])
 def letter_form(slug):
     """Show a letter's form; on a good submit show the preview."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     form = site_form(template)
     action = request.form.get("action", "preview")
     if request.method == "POST" and action == "edit":
@@ -102,13 +84,13 @@ def letter_form(slug):
 @bp.post("/letters/<slug>/letter.pdf")
 def letter_pdf(slug):
     """Send the PDF of a previewed letter as a download."""
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     form = site_form(template)
     if not form.validate_on_submit():
         return show_form(template, form, status=422)
     letter = letter_from_form(template, form)
     try:
-        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+        rendered = write_pdf(letter)
     except LetterRefused as error:
         return show_form(template, form, status=422, problem=str(error))
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
@@ -123,7 +105,7 @@ def live_preview(slug):
     A half-filled form is the normal state of a form being typed, so it is answered 200 with
     its errors and no pages; only a request that cannot be answered at all gets a 4xx.
     """
-    template = usable_template(slug)
+    template = current_catalog().usable_template(slug)
     form = site_form(template)
     if not form.validate_on_submit():
         return jsonify(pages=[], page_count=0, errors=form.errors)
@@ -171,7 +153,7 @@ def preview_pages(template, form):
     :raise LetterRefused: when the letter runs past a limit or its template fails
     """
     letter = letter_from_form(template, form)
-    rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+    rendered = write_pdf(letter)
     pages = [data_uri(png) for png in pdf_page_images(rendered.pdf, current_app.config["PREVIEW_WIDTH"])]
     return letter, rendered, pages
 
@@ -184,14 +166,3 @@ def carried_values(form):
             pairs += [(field.name, value) for value in field.raw_data or ()]
     return pairs
 
-
-@bp.app_errorhandler(CSRFError)
-def csrf_failed(error):
-    """Keep a letter whose CSRF token expired: show its form again with every value."""
-    if request.endpoint == "letters.live_preview":
-        return jsonify(pages=[], page_count=0, errors={}, problem=LIVE_CSRF_EXPIRED), 400
-    slug = (request.view_args or {}).get("slug")
-    entry = catalog().get(slug) if slug else None
-    if entry is None or isinstance(entry, BrokenTemplate):
-        return render_template("error.html", status=400, message=error.description), 400
-    return show_form(entry, site_form(entry), status=400, problem=CSRF_EXPIRED)

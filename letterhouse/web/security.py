@@ -1,4 +1,4 @@
-"""Security headers on every response (a strict CSP, no sniffing, no framing, no referrer leaks) and a careful session cookie."""
+"""Security headers on every response (strict CSP, no sniffing, framing or referrer leaks) and a careful cookie."""
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",

@@ -3,7 +3,13 @@
 import logging
 import os
 
+from flask import has_app_context
 from gunicorn.app.base import BaseApplication
+
+from letterhouse.render.pdf import get_renderer
+from letterhouse.render.picker_samples import DEFAULT_STYLE, PICKERS, sample_png
+from letterhouse.web.extensions import current_catalog, write_pdf
+from letterhouse.web.thumbnails import example_letter
 
 LOGGER = logging.getLogger(__name__)
 
@@ -23,36 +29,28 @@ def warm_up(app, log=LOGGER):
     the built-in letter warms the renderer instead.
     """
     with app.app_context():
-        if not warm_with_an_example(app, log):
+        if not warm_with_an_example(log):
             attempt(log, "the built-in letter", write_built_in_letter)
         attempt(log, "the picker samples", draw_picker_samples)
 
 
-def warm_with_an_example(app, log):
+def warm_with_an_example(log):
     """Render the first template's example letter that can be written; return whether one was."""
-    from letterhouse.web.gallery import example_letter
-    from letterhouse.render.letter_pdf import write_letter_pdf
-
-    for template in app.extensions["letterhouse.letters.catalog"].templates():
+    for template in current_catalog().templates():
         letter = attempt(log, f"the example of {template.slug}", example_letter, template)
         if letter is not None:
-            return attempt(log, f"the example of {template.slug}", write_letter_pdf, letter) is not None
+            return attempt(log, f"the example of {template.slug}", write_pdf, letter) is not None
     return False
 
 
 def write_built_in_letter():
     """Render the built-in letter in the form's default hand, ink and paper."""
-    from letterhouse.render.pdf import get_renderer
-    from letterhouse.render.picker_samples import DEFAULT_STYLE
-
     return get_renderer().render(BUILT_IN_LETTER.format(**DEFAULT_STYLE), "A4", DEFAULT_STYLE["paper"],
                                  DEFAULT_STYLE["hand"])
 
 
 def draw_picker_samples():
     """Draw the form's picker samples once per process."""
-    from letterhouse.render.picker_samples import PICKERS, sample_png
-
     for kind, registry in PICKERS.items():
         for key in registry:
             sample_png(kind, key)
@@ -114,8 +112,6 @@ def serve(app_factory, host, port, workers, threads, timeout):
     :raise RuntimeError: inside an app context, which the workers would inherit and share
         with every request they answer (one `g`, so one CSRF token, for everyone).
     """
-    from flask import has_app_context
-
     if has_app_context():
         raise RuntimeError("letterhouse serve must start outside an app context: its workers would share it.")
     LetterhouseServer(app_factory, server_options(host, port, workers, threads, timeout)).run()

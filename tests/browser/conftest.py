@@ -1,4 +1,4 @@
-"""Browser tests: `letterhouse serve` (gunicorn, as people get it) on a free loopback port, and Debian's Chromium driven by Playwright."""
+"""Browser tests: `letterhouse serve` (gunicorn, as people get it) on a loopback port, and Debian's Chromium."""
 
 import os
 
@@ -23,7 +23,7 @@ def missing_browser():
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The production server, `letterhouse serve`, with private templates; `site(path)` is a URL, `site.templates` a folder."""
+    """The production server with private templates; `site(path)` is a URL, `site.templates` a folder."""
     with letterhouse_serve(tmp_path_factory.mktemp("site"), workers=2) as server:
         yield server
 

@@ -2,8 +2,10 @@
 
 import pytest
 
+from letterhouse.letters.styles import PAPERS
+from letterhouse.render.hands import HANDS, INKS
+
 from .browsing import expect, wait_for_images
-from letterhouse.render.hands import HANDS, INKS, PAPERS
 
 
 @pytest.mark.parametrize("kind, registry", [("hand", HANDS), ("ink", INKS), ("paper", PAPERS)])

@@ -1,4 +1,4 @@
-"""The main pages at phone and desktop widths; `make screenshots` writes them to docs/screenshots/ (the README shows two)."""
+"""The main pages at phone and desktop widths; `make screenshots` writes them to docs/screenshots/."""
 
 import pytest
 

@@ -3,8 +3,7 @@
 from pathlib import Path
 from string import Template
 
-from letterhouse.letters.catalog import SLUG
-from letterhouse.letters.catalog import example_path
+from letterhouse.letters.catalog import SLUG, example_path
 
 STARTER = Path(__file__).parent
 

@@ -1,100 +1,15 @@
-"""The `letterhouse` command line: a thin click group over the library."""
+"""`letterhouse render`, `batch`, `fields` and `samples`: letters written from the templates, no web app."""
 
-import json
 import sys
 import time
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
 
-from letterhouse import create_app
 from letterhouse.batch.outputs import OUTPUT_KINDS
-from letterhouse.letters.catalog import BrokenTemplate
-from letterhouse.render.hands import HANDS, INKS, PAPERS
-
-
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
-def cli():
-    """Letterhouse: personalised letters in a hand that looks like a person's.
-
-    Example:
-
-        letterhouse run --port 5000
-    """
-
-
-@cli.command("serve", with_appcontext=False)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--dev", is_flag=True, help="Flask's development server, with reloading and debugging.")
-@click.option("--workers", type=int, help="Worker processes (default: SERVER_WORKERS).")
-@click.option("--threads", type=int, help="Threads per worker (default: SERVER_THREADS).")
-def serve_command(host, port, dev, workers, threads):
-    """Serve Letterhouse: gunicorn with warmed workers, or Flask's dev server with --dev.
-
-    Runs outside the command line's app context: each worker builds its own app, and every
-    request gets a context (and a CSRF token) of its own.
-
-    Example:
-
-        letterhouse serve --port 5000
-    """
-    app = create_app()  # checks the settings before gunicorn starts; the workers build their own
-    if dev:
-        app.run(host=host, port=port, debug=True)
-        return
-    from letterhouse.web.server import serve
-
-    config = app.config
-    serve(create_app, host, port, workers or config["SERVER_WORKERS"], threads or config["SERVER_THREADS"],
-          config["SERVER_TIMEOUT"])
-
-
-@cli.command("bench")
-@click.option("--rounds", default=40, show_default=True, help="Warm letters timed for section 1.")
-@click.option("--letters", default=500, show_default=True, help="Letters in the batch of section 3.")
-@click.option("--clients", default=8, show_default=True, help="Concurrent web clients in section 4.")
-@click.option("--requests", "requests_per_client", default=25, show_default=True, help="Requests per web client.")
-@click.option("--soak", default=2000, show_default=True, help="Consecutive renders for the memory check.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
-def bench_command(rounds, letters, clients, requests_per_client, soak, json_path):
-    """Measure Letterhouse against a plain WeasyPrint render of the same page, side by side.
-
-    Sections: a warm one-page letter and the WeasyPrint floor; cold start; a batch with 1 and
-    2 workers; the production server under concurrent clients; memory over many renders.
-
-    Example:
-
-        letterhouse bench --json bench.json
-    """
-    import letterhouse.bench.sections as bench
-    from letterhouse.bench.report import print_report
-    from letterhouse.bench.realism_cost import realism_cost
-
-    catalog = current_app.extensions["letterhouse.letters.catalog"]
-    figures = {"machine": bench.machine_facts()}
-    figures["warm_letter"] = bench.warm_letter(catalog, rounds)
-    figures["cold_start"] = bench.cold_start()
-    figures["batch"] = bench.batch_throughput(catalog, letters, (1, 2))
-    figures["web"] = bench.web_load(clients, requests_per_client, workers=2)
-    figures["memory"] = bench.memory_soak(catalog, soak)
-    figures["realism"] = realism_cost(catalog, rounds=rounds)
-    print_report(figures)
-    if json_path:
-        Path(json_path).write_text(json.dumps(figures, indent=2))
-
-
-def usable_template(slug):
-    """Return the template for a slug, or stop with why it cannot be used."""
-    entry = current_app.extensions["letterhouse.letters.catalog"].get(slug)
-    if entry is None:
-        raise click.ClickException(f"There is no template called “{slug}”. See: letterhouse templates list")
-    if isinstance(entry, BrokenTemplate):
-        problems = "\n".join(f"  {problem}" for problem in entry.problems)
-        raise click.ClickException(f"The template “{slug}” cannot be used until it is mended:\n{problems}")
-    return entry
+from letterhouse.cli.settings import render_limits, usable_template
+from letterhouse.letters.styles import PAPERS
+from letterhouse.render.hands import HANDS, INKS
 
 
 def field_assignment(ctx, param, values):
@@ -108,7 +23,7 @@ def field_assignment(ctx, param, values):
     return pairs
 
 
-@cli.command("render")
+@click.command("render")
 @click.argument("slug")
 @click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False),
               help="A JSON object of field values.")
@@ -126,10 +41,10 @@ def render_command(slug, data_path, assignments, output):
         letterhouse render anniversary --data chris.json --set years=12 -o chris.pdf
     """
     from letterhouse.batch.letter_data import letter_from_object
-    from letterhouse.letters.letter import letter_filename
-    from letterhouse.render.letter_pdf import write_letter_pdf
-    from letterhouse.letters.problems import LetterRefused
     from letterhouse.batch.rows import RowsError, read_object_file
+    from letterhouse.letters.letter import letter_filename
+    from letterhouse.letters.problems import LetterRefused
+    from letterhouse.render.letter_pdf import write_letter_pdf
 
     template = usable_template(slug)
     try:
@@ -142,7 +57,8 @@ def render_command(slug, data_path, assignments, output):
             click.echo(f"{name}: {' '.join(messages)}", err=True)
         sys.exit(1)
     try:
-        rendered = write_letter_pdf(letter, current_app.config["MAX_PAGES"])
+        limits = render_limits()
+        rendered = write_letter_pdf(letter, limits["max_pages"], limits["time_limit"])
     except LetterRefused as error:
         raise click.ClickException(str(error)) from None
     path = Path(output or letter_filename(letter))
@@ -150,7 +66,7 @@ def render_command(slug, data_path, assignments, output):
     click.echo(f"Wrote {path} ({rendered.page_count} page{'s' if rendered.page_count != 1 else ''}).")
 
 
-@cli.command("samples")
+@click.command("samples")
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--template", "slug", default="anniversary", show_default=True,
               help="The letter written on every sample (its example data).")
@@ -180,7 +96,7 @@ def samples_command(outdir, slug, hands, papers, ink, dpi):
     click.echo(f"Wrote {sheet.pdf}, {sheet.contact_sheet} and {len(sheet.pages)} pictures.")
 
 
-@cli.command("batch")
+@click.command("batch")
 @click.argument("slug")
 @click.argument("rows_path", metavar="ROWS", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(),
@@ -220,8 +136,7 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
     if not check.letters:
         raise click.ClickException("No row could become a letter; nothing was written.")
     progress = ProgressReport(len(check.letters), "letters", sys.stderr.isatty())
-    result = write_batch(check, output, jobs=jobs, duplex=duplex, max_pages=current_app.config["MAX_PAGES"],
-                         on_progress=progress.update)
+    result = write_batch(check, output, jobs=jobs, duplex=duplex, on_progress=progress.update, **render_limits())
     progress.finish()
     for problem in result.problems:
         click.echo(str(problem), err=True)
@@ -262,7 +177,7 @@ class ProgressReport:
             click.echo("", err=True)
 
 
-@cli.command("fields")
+@click.command("fields")
 @click.argument("slug")
 @click.option("--csv", "as_csv", is_flag=True, help="Print only a CSV header row, to fill in one row per letter.")
 def fields_command(slug, as_csv):
@@ -281,93 +196,3 @@ def fields_command(slug, as_csv):
         return
     for spec in template.all_fields:
         click.echo(f"{spec.name:20} {spec.label:44} {column_hint(spec, template.limits)}")
-
-
-@cli.group()
-def templates():
-    """Work with letter template files."""
-
-
-@templates.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per template.")
-def list_templates(as_json):
-    """List every template with its occasion, or why it is unavailable.
-
-    Example:
-
-        letterhouse templates list --json
-    """
-    entries = current_app.extensions["letterhouse.letters.catalog"].entries()
-    if as_json:
-        click.echo(json.dumps([template_summary(entry) for entry in entries], indent=2))
-        return
-    for entry in entries:
-        if isinstance(entry, BrokenTemplate):
-            click.echo(f"{entry.slug:28} UNAVAILABLE ({len(entry.problems)} problem(s))")
-        else:
-            click.echo(f"{entry.slug:28} {entry.occasion:16} {entry.title}")
-
-
-def template_summary(entry):
-    """Return what `templates list --json` says about one template, good or broken."""
-    if isinstance(entry, BrokenTemplate):
-        return {"slug": entry.slug, "path": str(entry.path), "available": False,
-                "problems": [str(problem) for problem in entry.problems]}
-    return {"slug": entry.slug, "path": str(entry.path), "available": True, "title": entry.title,
-            "occasion": entry.occasion, "description": entry.description,
-            "fields": [spec.name for spec in entry.fields]}
-
-
-@templates.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check_templates(paths, strict):
-    """Check template files and print each problem as path:line: message.
-
-    Each template's example data (examples/<slug>.json beside it) is validated and
-    written to a PDF as the site would. A PATH may be a directory of templates; with
-    none, checks every template the site would show. Exits 1 on any error, or with
-    --strict on any warning.
-
-    Example:
-
-        letterhouse templates check letter_templates/anniversary.jinja
-    """
-    from letterhouse.render.template_report import check_files
-
-    checks = check_files(paths, current_app.extensions["letterhouse.letters.catalog"], current_app.config["MAX_PAGES"])
-    problems = [problem for check in checks for problem in check.problems]
-    for problem in problems:
-        click.echo(str(problem), err=problem.is_error)
-    errors = sum(problem.is_error for problem in problems)
-    warnings = len(problems) - errors
-    click.echo(f"{len(checks)} template(s): {errors} error(s), {warnings} warning(s)")
-    sys.exit(1 if errors or (strict and warnings) else 0)
-
-
-@templates.command("new")
-@click.argument("slug")
-@click.option("--dir", "directory", type=click.Path(file_okay=False),
-              help="Where to write it (default: the first TEMPLATES directory).")
-def new_template(slug, directory):
-    """Write a commented starter template, SLUG.jinja, and its example data.
-
-    The starter passes `templates check` as written; change it into your letter.
-
-    Example:
-
-        letterhouse templates new thank-you-neighbour
-    """
-    from letterhouse.letters.starter import StarterRefused, write_starter
-
-    directory = directory or current_app.extensions["letterhouse.letters.catalog"].directories[0]
-    try:
-        template, example = write_starter(slug, directory)
-    except StarterRefused as refusal:
-        raise click.ClickException(str(refusal)) from None
-    click.echo(f"Wrote {template} and {example}.")
-    click.echo(f"Check it with: letterhouse templates check {template}")
-
-
-if __name__ == "__main__":
-    cli()
