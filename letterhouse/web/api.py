@@ -136,11 +136,7 @@ def template(slug):
 @bp.post("/letters/<slug>")
 def letter(slug):
     """Write one letter from a JSON object and answer with its PDF."""
-    template = current_catalog().usable_template(slug)
-    data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
-    letter, errors = letter_from_object(template, data)
-    if errors:
-        raise ApiError(422, "Some values do not fit the template's fields.", errors=errors)
+    letter = letter_from_body(slug)
     try:
         rendered = write_pdf(letter)
     except LetterRefused as error:
@@ -170,12 +166,17 @@ def notes_header(notes):
 @bp.post("/letters/<slug>/notes")
 def letter_notes(slug):
     """Check a letter's JSON object and list every character no bundled hand can write, by field."""
+    return {"notes": [note.as_dict() for note in coverage_notes(letter_from_body(slug))]}
+
+
+def letter_from_body(slug):
+    """Return the Letter a request's JSON object describes for this template, or raise a 404 or 422."""
     template = current_catalog().usable_template(slug)
     data = json_body(dict, "The body must be a JSON object of field values, like {\"recipient_name\": \"Chris\"}.")
     letter, errors = letter_from_object(template, data)
     if errors:
         raise ApiError(422, "Some values do not fit the template's fields.", errors=errors)
-    return {"notes": [note.as_dict() for note in coverage_notes(letter)]}
+    return letter
 
 
 def json_body(kind, message):
