@@ -150,7 +150,9 @@ class Watchdog:
             self.disarm()
         except OutOfTime:  # delivered while disarming: the block is done, so let it stand
             self.disarm()
-        if kind is OutOfTime:
+        # Fired at all means out of time, even if the block swallowed OutOfTime (a cffi callback
+        # from Pango prints and drops whatever its Python side raises).
+        if kind is OutOfTime or self.fired:
             raise LetterTooSlow(self.seconds) from None
         return False
 
