@@ -1,5 +1,6 @@
 """A letter's values are checked by the letter domain alone: no web app, one record per field type."""
 
+import dataclasses
 import datetime
 
 import flask
@@ -82,3 +83,78 @@ def test_every_field_type_is_one_record_with_every_part(kind):
 ])
 def test_a_templates_default_is_checked_by_its_field_type(kind, default, problem):
     assert FIELD_TYPES[kind].default_problem(default, (("a", "A"),)) == problem
+
+
+NOTE_VALUES = {"sender_name": "Sam", "recipient_name": "Chris", "note": "Hi"}
+
+
+def spy_on_readers(monkeypatch, kind):
+    """Replace a field type's two readers with ones that record what they read, and return the records."""
+    read = {"text": [], "value": []}
+    field_type = FIELD_TYPES[kind]
+
+    def from_text(text):
+        read["text"].append(text)
+        return field_type.from_text(text)
+
+    def from_value(value):
+        read["value"].append(value)
+        return field_type.from_value(value)
+
+    monkeypatch.setitem(FIELD_TYPES, kind, dataclasses.replace(field_type, from_text=from_text, from_value=from_value))
+    return read
+
+
+@pytest.mark.parametrize("kind, name, value, typed", [
+    ("integer", "years", 12, 12),
+    ("boolean", "with_love", True, True),
+    ("boolean", "with_love", False, False),
+])
+def test_a_json_value_reaches_the_letter_read_once_by_its_type_with_no_text_in_between(note, monkeypatch,
+                                                                                       kind, name, value, typed):
+    read = spy_on_readers(monkeypatch, kind)
+    letter, errors = validate_mapping(note, {**NOTE_VALUES, name: value}, source="json")
+    assert errors == {} and letter.values[name] is typed
+    assert read == {"text": [], "value": [value]}
+
+
+@pytest.mark.parametrize("kind, name, text, typed", [
+    ("integer", "years", "12", 12),
+    ("boolean", "with_love", "no", False),
+    ("date", "date", "2026-02-14", datetime.date(2026, 2, 14)),
+    ("text", "note", "Hi", "Hi"),
+])
+def test_a_csv_cell_reaches_the_letter_read_once_from_its_text(note, monkeypatch, kind, name, text, typed):
+    read = spy_on_readers(monkeypatch, kind)
+    letter, errors = validate_mapping(note, {**NOTE_VALUES, name: text}, source="text")
+    assert errors == {} and letter.values[name] == typed
+    assert read == {"text": [text], "value": []}
+
+
+def test_a_json_string_is_text_and_a_json_value_its_type_does_not_take_is_read_from_its_text(note, monkeypatch):
+    read = spy_on_readers(monkeypatch, "integer")
+    letter, errors = validate_mapping(note, {**NOTE_VALUES, "years": "12"}, source="json")
+    assert errors == {} and letter.values["years"] == 12 and read == {"text": ["12"], "value": []}
+    _, errors = validate_mapping(note, {**NOTE_VALUES, "years": True}, source="json")
+    assert errors == {"years": ["Years together must be a whole number, like 12."]}
+    assert read["value"] == [True] and read["text"][-1] == "true"
+
+
+def test_a_value_that_cannot_be_read_is_told_once_in_the_forms_order(note):
+    _, errors = validate_mapping(note, {"sender_name": "Sam", "with_love": "maybe", "years": 12.5}, source="json")
+    assert list(errors) == ["recipient_name", "note", "with_love", "years"]
+    assert errors["years"] == ["Years together must be a whole number, like 12."]
+    assert errors["with_love"] == ["Send love must be yes or no (or true/false, 1/0)."]
+
+
+def test_a_number_read_from_json_is_checked_as_a_number(note):
+    _, errors = validate_mapping(note, {**NOTE_VALUES, "years": 0}, source="json")
+    assert errors == {"years": ["Years together must be between 1 and 90."]}
+    letter, errors = validate_mapping(note, {**NOTE_VALUES, "years": 90}, source="json")
+    assert errors == {} and letter.values["years"] == 90
+
+
+def test_a_date_left_empty_is_today_and_seeds_the_same_from_json_and_from_text(note):
+    from_json, _ = validate_mapping(note, {**NOTE_VALUES, "years": 3, "with_love": False, "date": None}, "json")
+    from_text, _ = validate_mapping(note, {**NOTE_VALUES, "years": "3", "with_love": "no", "date": ""}, "text")
+    assert from_json.values == from_text.values and from_json.seed == from_text.seed

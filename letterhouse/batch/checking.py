@@ -88,7 +88,7 @@ def row_letter(template, row, check_unknown):
     if check_unknown:
         return letter_from_object(template, row.values)
     known = set(known_fields(template))
-    return letter_from_data(template, {k: v for k, v in row.values.items() if k in known})
+    return letter_from_data(template, {k: v for k, v in row.values.items() if k in known}, "text")
 
 
 def header_problems(template, row_set):

@@ -28,8 +28,8 @@ def unknown_field_message(name, known):
     return f"There is no field called “{name}”.{hint}"
 
 
-def letter_from_data(template, mapping):
-    """Return (Letter or None, {field: [messages]}) for a JSON object or a CSV row.
+def letter_from_data(template, mapping, source="json"):
+    """Return (Letter or None, {field: [messages]}) for a JSON object (source "json") or a CSV row ("text").
 
     An empty or null value means the template's default; booleans may be written
     yes/no, true/false or 1/0; numbers and ISO dates may be JSON numbers or text.
@@ -44,14 +44,14 @@ def letter_from_data(template, mapping):
             errors[name] = [problem]
         else:
             formdata[name] = value
-    letter, form_errors = validate_mapping(template, formdata)
+    letter, form_errors = validate_mapping(template, formdata, source)
     errors.update(form_errors)
     return (None if errors else letter), errors
 
 
 def letter_from_object(template, mapping):
-    """Return (Letter or None, errors) for data that may name only the template's fields (API, CLI)."""
+    """Return (Letter or None, errors) for JSON data that may name only the template's fields (API, CLI, JSON rows)."""
     unknown = unknown_field_errors(template, mapping)
-    letter, errors = letter_from_data(template, {k: v for k, v in mapping.items() if k not in unknown})
+    letter, errors = letter_from_data(template, {k: v for k, v in mapping.items() if k not in unknown}, "json")
     errors = {**unknown, **errors}
     return (None if errors else letter), errors

@@ -38,7 +38,7 @@ def machine_facts():
 def bench_letter(catalog, slug=BENCH_SLUG, **overrides):
     """Return the example Letter of a template, with some values changed."""
     template = catalog.get(slug)
-    letter, errors = validate_mapping(template, {**example_values(template), **overrides})
+    letter, errors = validate_mapping(template, {**example_values(template), **overrides}, "json")
     if letter is None:
         raise RuntimeError(f"the example of {slug} does not validate: {errors}")
     return letter
@@ -53,14 +53,14 @@ def warm_letter(catalog, rounds):
     template = catalog.get(BENCH_SLUG)
     data = example_values(template)
     renderer = get_renderer()
-    letter, _ = validate_mapping(template, data)
+    letter, _ = validate_mapping(template, data, "json")
     html = compose_letter_html(letter)
     values = letter.values
     own_css = letter_css(values, letter.seed)
     ours, floor = [], []
     for round_number in range(rounds + 3):
         started = time.perf_counter()
-        write_letter_pdf(validate_mapping(template, data)[0])
+        write_letter_pdf(validate_mapping(template, data, "json")[0])
         middle = time.perf_counter()
         # The floor: the same HTML and the same CSS (the letter's own stylesheet parsed anew, as
         # Letterhouse does), straight through WeasyPrint with the same warm font configuration.

@@ -2,6 +2,7 @@
 
 Adding a field type is adding one record to FIELD_TYPES: its form field, JSON Schema, spreadsheet
 hint, empty value, and how it reads a typed-in text (form, CSV cell) or a plain value (JSON, YAML).
+Every value is read once, by `FieldType.read`, from what came in; the form then checks typed values.
 """
 
 import datetime
@@ -28,6 +29,24 @@ class FieldType:
     from_text: Callable  # text typed into a form or a CSV cell -> typed value; ValueError("{label} ...")
     from_value: Callable  # a JSON or YAML value -> typed value; ValueError("is not ...")
     empty: object = ""  # the value of a field left empty, when it has no default
+    json_kinds: tuple = ()  # the Python types of a JSON value written as itself, not as text (true, 12)
+
+    def read(self, value, source):
+        """Return the typed value of what came in, read once; blank text is returned as it is, to the form's rules.
+
+        `source` is "json" (JSON or YAML types) or "text" (a CSV cell, a form). A JSON string is text
+        either way. A JSON value the type does not take as it is (12 for a text field, true for a
+        number) is read from its text, as a person would have typed it.
+
+        :raise ValueError: "{label} must be ..." when the value cannot be read
+        """
+        if source == "json" and isinstance(value, self.json_kinds):
+            try:
+                return self.from_value(value)
+            except ValueError:
+                pass  # read below from its text, so that the API accepts what it always has
+        text = as_text(value)
+        return text if not text.strip() else self.from_text(text)
 
     def default_problem(self, default, choices=()):
         """Return what is wrong with a template's default for a field of this type, or None."""
@@ -48,7 +67,10 @@ class ParsedOnceMixin:
     type_name = ""
 
     def process_formdata(self, valuelist):
-        if not valuelist or not str(valuelist[0]).strip():
+        if valuelist and not isinstance(valuelist[0], str):
+            self.data = valuelist[0]  # already read by its FieldType (validate_mapping): not read again
+            return
+        if not valuelist or not valuelist[0].strip():
             self.data = None  # left empty: Optional or InputRequired decides, not the parser
             return
         try:
@@ -76,6 +98,13 @@ class YesNoField(ParsedOnceMixin, wtf.BooleanField):
 
 
 # Reading text and plain values.
+
+def as_text(value):
+    """Return a plain value as the text a person would have typed for it: true is "true", false and null are empty."""
+    if isinstance(value, bool):
+        return "true" if value else ""
+    return "" if value is None else str(value)
+
 
 def same_text(text):
     return text
@@ -227,9 +256,9 @@ FIELD_TYPES = {
     "string": FieldType("string", string_field, text_schema, string_hint, same_text, same_value),
     "text": FieldType("text", text_field, text_schema, text_hint, same_text, same_value),
     "integer": FieldType("integer", integer_field, integer_schema, integer_hint,
-                         whole_number_from_text, whole_number_from_value, empty=None),
+                         whole_number_from_text, whole_number_from_value, empty=None, json_kinds=(int,)),
     "date": FieldType("date", date_field, date_schema, date_hint, date_from_text, date_from_value),
     "choice": FieldType("choice", choice_field, choice_schema, choice_hint, same_text, same_value),
     "boolean": FieldType("boolean", boolean_field, boolean_schema, boolean_hint,
-                         yes_no_from_text, yes_no_from_value, empty=False),
+                         yes_no_from_text, yes_no_from_value, empty=False, json_kinds=(bool,)),
 }

@@ -104,7 +104,7 @@ def make_form_field(spec, limits):
     """Return an unbound WTForms field for one FieldSpec."""
     field_class, checks, kwargs = FIELD_TYPES[spec.type].form_field(spec, limits)
     if spec.required and spec.type != "boolean":
-        checks.insert(0, validators.InputRequired(message=f"Please fill in {spec.label.lower()}."))
+        checks.insert(0, FilledIn(message=f"Please fill in {spec.label.lower()}."))
     elif spec.type in ("integer", "date"):
         checks.insert(0, validators.Optional())
     render_kw = {"placeholder": spec.placeholder} if spec.placeholder else {}
@@ -112,6 +112,16 @@ def make_form_field(spec, limits):
         render_kw["required"] = True
     return field_class(spec.label, checks, default=spec.default, description=spec.help,
                        render_kw=render_kw or None, **kwargs)
+
+
+class FilledIn(validators.InputRequired):
+    """InputRequired that counts any value that came in, a number 0 read from JSON too: only nothing or "" is empty."""
+
+    def __call__(self, form, field):
+        if field.raw_data and field.raw_data[0] not in (None, ""):
+            return
+        field.errors[:] = []
+        raise validators.StopValidation(self.message)
 
 
 class LetterForm(Form):

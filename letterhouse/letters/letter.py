@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from letterhouse.letters.field_types import FIELD_TYPES, as_text
 from letterhouse.letters.fields import STYLE_FIELDS
 from letterhouse.letters.sandbox import first_name
 from letterhouse.letters.styles import NO_ENVELOPE
@@ -35,7 +36,7 @@ def wording_values(values, defaulted=()):
 def defaulted_names(form):
     """Return the fields left empty whose default is worked out when asked, like the date (today)."""
     return {name for name, spec in form.specs.items()
-            if callable(spec.default) and not "".join(form[name].raw_data or ()).strip()}
+            if callable(spec.default) and not "".join(str(value) for value in form[name].raw_data or ()).strip()}
 
 
 def parse_seed(raw):
@@ -53,26 +54,42 @@ def letter_from_form(template, form):
     return Letter(template, values, seed)
 
 
-def validate_mapping(template, mapping):
-    """Return (Letter or None, {field: [messages]}) for plain data such as a JSON object or CSV row."""
-    form = template.form_class(formdata=FormText({key: as_form_text(value) for key, value in mapping.items()}))
-    if not form.validate():
-        return None, form.errors
+def validate_mapping(template, mapping, source="json"):
+    """Return (Letter or None, {field: [messages]}) for plain data: a JSON object (source "json") or a CSV row ("text").
+
+    Each value is read once, by its field type, from what came in; the form checks the typed values.
+    """
+    values, unreadable = read_values(template.form_class.specs, mapping, source)
+    form = template.form_class(formdata=ReadValues(values))
+    if not form.validate() or unreadable:
+        return None, in_form_order(form, {**form.errors, **unreadable})
     return letter_from_form(template, form), {}
 
 
-class FormText(dict):
-    """Plain data as WTForms reads a submitted form: one text per name."""
+def read_values(specs, mapping, source):
+    """Return ({name: typed value}, {name: [message]} for each value its field type cannot read)."""
+    values, unreadable = {}, {}
+    for name, value in mapping.items():
+        if name not in specs:
+            values[name] = as_text(value)  # the seed, and names the form does not have, as text
+            continue
+        try:
+            values[name] = FIELD_TYPES[specs[name].type].read(value, source)
+        except ValueError as error:
+            unreadable[name] = [str(error).format(label=specs[name].label)]
+    return values, unreadable
+
+
+def in_form_order(form, errors):
+    """Return errors by field, in the order the form shows its fields."""
+    return {field.name: errors[field.name] for field in form if field.name in errors}
+
+
+class ReadValues(dict):
+    """Values already read by their field types, handed to WTForms the way it takes a submitted form."""
 
     def getlist(self, name):
         return [self[name]] if name in self else []
-
-
-def as_form_text(value):
-    """Return a JSON value as the text a person would have typed into the form."""
-    if isinstance(value, bool):
-        return "true" if value else ""
-    return "" if value is None else str(value)
 
 
 def envelope_pages(values):

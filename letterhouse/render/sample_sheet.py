@@ -45,7 +45,7 @@ def sample_pdf(template, hand, paper, ink=None):
 
     :raise SampleError: when the template's example data does not make a letter
     """
-    letter, errors = validate_mapping(template, sample_values(template, hand, paper, ink))
+    letter, errors = validate_mapping(template, sample_values(template, hand, paper, ink), "json")
     if errors:
         problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
         raise SampleError(f"The example letter for “{template.slug}” does not fit its template: {problems}")

@@ -58,7 +58,7 @@ def check_example(template, max_pages=None, time_limit=None):
     data, problems = read_example(template)
     if data is None:
         return FileCheck(template.path, problems)
-    letter, errors = validate_mapping(template, data)
+    letter, errors = validate_mapping(template, data, "json")
     if errors:
         return FileCheck(template.path, problems + validation_problems(template, errors))
     pdf, render_problems = render_example(template, letter, max_pages, time_limit)

@@ -17,7 +17,7 @@ def example_letter(template):
     data = example_values(template)
     if data is None:
         return None
-    letter, errors = validate_mapping(template, data)
+    letter, errors = validate_mapping(template, data, "json")
     return None if errors else letter
 
 
