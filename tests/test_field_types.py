@@ -158,3 +158,15 @@ def test_a_date_left_empty_is_today_and_seeds_the_same_from_json_and_from_text(n
     from_json, _ = validate_mapping(note, {**NOTE_VALUES, "years": 3, "with_love": False, "date": None}, "json")
     from_text, _ = validate_mapping(note, {**NOTE_VALUES, "years": "3", "with_love": "no", "date": ""}, "text")
     assert from_json.values == from_text.values and from_json.seed == from_text.seed
+
+
+@pytest.mark.parametrize("source", ["json", "text"])
+def test_a_value_left_out_takes_the_templates_own_default(app, source):
+    """new-baby says first_child defaults to yes: a row or object that leaves it out means yes, not no."""
+    template = app.extensions["letterhouse.letters.catalog"].get("new-baby")
+    given = {"sender_name": "Ada", "recipient_name": "Grace", "little_one": "Tom"}
+    letter, errors = validate_mapping(template, {k: v for k, v in given.items() if k in template.form_class.specs},
+                                      source)
+    assert errors == {}
+    assert letter.values["first_child"] is True
+    assert letter.values["you_are"] == "friend"

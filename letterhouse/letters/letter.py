@@ -60,7 +60,7 @@ def validate_mapping(template, mapping, source="json"):
     Each value is read once, by its field type, from what came in; the form checks the typed values.
     """
     values, unreadable = read_values(template.form_class.specs, mapping, source)
-    form = template.form_class(formdata=ReadValues(values))
+    form = template.form_class(formdata=ReadValues({**given_defaults(template.form_class.specs), **values}))
     if not form.validate() or unreadable:
         return None, in_form_order(form, {**form.errors, **unreadable})
     return letter_from_form(template, form), {}
@@ -78,6 +78,16 @@ def read_values(specs, mapping, source):
         except ValueError as error:
             unreadable[name] = [str(error).format(label=specs[name].label)]
     return values, unreadable
+
+
+def given_defaults(specs):
+    """Return the template's own defaults, typed.
+
+    WTForms reads a field missing from submitted data as empty (a yes/no field as no), so a value
+    left out is given its default here; a default worked out when asked (today) stays the form's.
+    """
+    return {name: spec.default for name, spec in specs.items()
+            if spec.default is not None and not callable(spec.default)}
 
 
 def in_form_order(form, errors):
