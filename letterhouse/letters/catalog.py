@@ -37,6 +37,7 @@ class LetterTemplate:
     warnings: tuple = ()
     limits: dict = field(default_factory=dict)
     name: str = ""  # how problems name the file: relative to its templates directory, never the server's path
+    keywords: tuple = ()  # what else a search for this letter may say ("wedding", "mum"); shown nowhere
 
     @property
     def all_fields(self):
@@ -124,6 +125,7 @@ def load_template(path, limits, name=None):
         description=str(meta.get("description") or ""), occasion=str(meta.get("occasion") or "other"),
         defaults=dict(meta.get("defaults") or {}), fields=tuple(fields), body=body,
         digest=hashlib.sha256(text.encode()).hexdigest(), warnings=tuple(problems), limits=limits, name=name,
+        keywords=tuple(meta.get("keywords") or ()),
     )
 
 

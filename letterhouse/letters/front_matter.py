@@ -10,7 +10,7 @@ from letterhouse.letters.fields import COMMON_FIELDS, FIELD_KEYS, STYLE_FIELDS, 
 from letterhouse.letters.problems import Problem
 from letterhouse.letters.sandbox_limits import constant_refusals
 
-TOP_LEVEL_KEYS = ("title", "description", "occasion", "defaults", "fields")
+TOP_LEVEL_KEYS = ("title", "description", "occasion", "keywords", "defaults", "fields")
 BUILT_IN_FIELDS = {spec.name: spec for spec in COMMON_FIELDS + STYLE_FIELDS}
 
 
@@ -124,6 +124,9 @@ class FrontMatterReader:
         for key in ("title", "description", "occasion"):
             if key in data and not isinstance(data[key], str):
                 self.problem(self.key_line(key), f"{key} must be text")
+        keywords = data.get("keywords")
+        if keywords is not None and not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)):
+            self.problem(self.key_line("keywords"), "keywords must be a list of words, like [wedding, mum, dad]")
 
     def read_fields(self, raw_fields):
         if not isinstance(raw_fields, list):

@@ -37,13 +37,13 @@ def occasion_heading(occasion):
 
 
 def search_text(template):
-    """Return the words a search looks through for one template."""
+    """Return the words a search looks through for one template: what it is called, what it is for, its keywords."""
     return " ".join([template.title, template.description, template.occasion,
-                     occasion_heading(template.occasion), template.slug]).casefold()
+                     occasion_heading(template.occasion), template.slug, *template.keywords]).casefold()
 
 
 def matches(template, query):
-    """Return whether every word of a search appears in the template's title, description or occasion."""
+    """Return whether every word of a search appears in the template's title, description, occasion or keywords."""
     text = search_text(template)
     return all(word in text for word in query.casefold().split())
 
