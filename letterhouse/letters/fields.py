@@ -60,6 +60,8 @@ COMMON_FIELDS = (
               help="Leave empty for “Dear <their first name>,”."),
     FieldSpec("closing", "Closing", group="details", placeholder="With love,"),
     FieldSpec("signature", "Signature", group="details", help="Leave empty to sign with your name."),
+    FieldSpec("postscript", "P.S. (optional)", type="text", max_length=600, group="details",
+              help="Written after your signature, as people do; “P.S.” is added for you."),
 )
 
 STYLE_FIELDS = (

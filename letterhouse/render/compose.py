@@ -62,6 +62,19 @@ def body_paragraphs(text):
     return paragraphs
 
 
+# A postscript that already starts "P.S.", "PS:", "P.P.S." or "ps" keeps its own; any other gets "P.S." before it.
+POSTSCRIPT_MARK = re.compile(r"(?:p\.?\s?)+s(?:\.|\b)", re.IGNORECASE)
+
+
+def postscript_lines(text):
+    """Return the lines of a postscript as written after the signature, starting "P.S.", or [] when there is none."""
+    lines = [SPACES.sub(" ", line).strip() for line in (text or "").replace("\r\n", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if lines and not POSTSCRIPT_MARK.match(lines[0]):
+        lines[0] = f"P.S. {lines[0]}"
+    return lines
+
+
 def address_lines(address):
     """Return the non-empty lines of an address as typed."""
     return [line.strip() for line in (address or "").splitlines() if line.strip()]
@@ -118,6 +131,7 @@ def compose_letter_html(letter):
         paragraphs=body_paragraphs(body),
         closing=values["closing"],
         signature=values["signature"] or values["sender_name"],
+        postscript=postscript_lines(values.get("postscript")),
         **stationery_context(values),
         japanese=is_japanese([body, *(value for value in values.values() if isinstance(value, str))]),
     )
