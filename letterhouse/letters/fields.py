@@ -117,10 +117,10 @@ def make_form_field(spec, limits):
 
 
 class FilledIn(validators.InputRequired):
-    """InputRequired that counts any value that came in, a number 0 read from JSON too: only nothing or "" is empty."""
+    """InputRequired that counts any value that came in, a JSON 0 too: only nothing, "" or spaces is empty."""
 
     def __call__(self, form, field):
-        if field.raw_data and field.raw_data[0] not in (None, ""):
+        if field.raw_data and field.raw_data[0] is not None and str(field.raw_data[0]).strip():
             return
         field.errors[:] = []
         raise validators.StopValidation(self.message)

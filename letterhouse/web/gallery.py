@@ -19,6 +19,7 @@ OCCASION_HEADINGS = {
     "long-distance": "Far apart",
     "holiday": "Holidays",
     "future": "To open later",
+    "own-words": "In your own words",
 }
 
 
