@@ -91,3 +91,10 @@ def test_a_postscript_over_its_limit_is_refused_not_cut(letters, anniversary_val
     assert response.status_code == 422
     assert "can be at most 600 characters" in html
     assert "x" * 601 in html  # kept in the form for the person to shorten
+
+
+def test_a_postscript_leaves_the_words_of_the_letter_as_they_were(anniversary_values):
+    template = load_template(BUNDLED_TEMPLATES / "anniversary.jinja", {"string": 200, "text": 4000})
+    seeds = {validate_mapping(template, {**anniversary_values, **extra})[0].seed
+             for extra in ({}, {"postscript": ""}, {"postscript": "The tickets are in the blue drawer."})}
+    assert len(seeds) == 1

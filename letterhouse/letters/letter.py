@@ -20,6 +20,8 @@ class Letter:
 
 
 STYLE_NAMES = frozenset(spec.name for spec in STYLE_FIELDS)
+# Written after the signature, never by the template: a P.S. typed or changed leaves the letter's words as they were.
+AFTER_THE_WORDS = frozenset({"postscript"})
 
 
 def derived_seed(template, values, defaulted=()):
@@ -30,7 +32,8 @@ def derived_seed(template, values, defaulted=()):
 
 def wording_values(values, defaulted=()):
     """Return the values the words depend on: no style, and a value left to its default (today) as empty."""
-    return {name: "" if name in defaulted else value for name, value in values.items() if name not in STYLE_NAMES}
+    return {name: "" if name in defaulted else value for name, value in values.items()
+            if name not in STYLE_NAMES | AFTER_THE_WORDS}
 
 
 def defaulted_names(form):
