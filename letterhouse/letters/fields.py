@@ -48,7 +48,7 @@ COMMON_FIELDS = (
     FieldSpec("sender_name", "Your name", required=True, group="sender",
               help="How you sign and how the letter knows you."),
     FieldSpec("we", "Written by two or more of us", type="boolean", default=False, group="sender",
-              help="For a couple or a family, such as “Maya & Luis”: the letter says we, us and our, not I, me and my."),
+              help="For a couple or a family (“Maya & Luis”): the letter says we, us and our, not I, me and my."),
     FieldSpec("sender_address", "Your address", type="text", max_length=300, group="sender",
               help="Optional; written at the top right, one line per line."),
     FieldSpec("recipient_name", "Their name", required=True, group="recipient"),
