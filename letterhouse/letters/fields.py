@@ -47,8 +47,6 @@ class FieldSpec:
 COMMON_FIELDS = (
     FieldSpec("sender_name", "Your name", required=True, group="sender",
               help="How you sign and how the letter knows you."),
-    FieldSpec("we", "Written by two or more of us", type="boolean", default=False, group="sender",
-              help="For a couple or a family (“Maya & Luis”): the letter says we, us and our, not I, me and my."),
     FieldSpec("sender_address", "Your address", type="text", max_length=300, group="sender",
               help="Optional; written at the top right, one line per line."),
     FieldSpec("recipient_name", "Their name", required=True, group="recipient"),
@@ -59,9 +57,12 @@ COMMON_FIELDS = (
     FieldSpec("place", "Written from", group="details", placeholder="Lisbon",
               help="Optional; a town shown beside the date."),
     FieldSpec("salutation", "Greeting", group="details",
-              help="Leave empty for “Dear <their first name>,”."),
+              help="Leave empty for “Dear” and their name as a letter writer says it: “Dear Aunt May,”."),
     FieldSpec("closing", "Closing", group="details", placeholder="With love,"),
     FieldSpec("signature", "Signature", group="details", help="Leave empty to sign with your name."),
+    # Shown under "From you" (its group); last, so the columns of a spreadsheet keep their order.
+    FieldSpec("we", "Written by two or more of us", type="boolean", default=False, group="sender",
+              help="For a couple or a family (“Maya & Luis”): the letter says we, us and our, not I, me and my."),
 )
 
 STYLE_FIELDS = (
