@@ -15,7 +15,7 @@ from letterhouse.render.template_report import example_path
 
 LIMITS = {"string": 200, "text": 4000}
 TOGETHER = ("thank-you", "new-baby", "holiday-letter", "condolence", "get-well", "graduation", "birthday",
-            "farewell-retirement")
+            "farewell-retirement", "thank-you-help", "milestone-birthday", "new-job")
 SINGULAR = re.compile(r"\b(?:I|me|my|mine|myself)\b", re.IGNORECASE)
 PLURAL = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.IGNORECASE)
 SEEDS = (0, 1, 2, 3)
