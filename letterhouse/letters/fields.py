@@ -57,11 +57,14 @@ COMMON_FIELDS = (
     FieldSpec("place", "Written from", group="details", placeholder="Lisbon",
               help="Optional; a town shown beside the date."),
     FieldSpec("salutation", "Greeting", group="details",
-              help="Leave empty for “Dear <their first name>,”."),
+              help="Leave empty for “Dear” and their name as a letter writer says it: “Dear Aunt May,”."),
     FieldSpec("closing", "Closing", group="details", placeholder="With love,"),
     FieldSpec("signature", "Signature", group="details", help="Leave empty to sign with your name."),
     FieldSpec("postscript", "P.S. (optional)", type="text", max_length=600, group="details",
               help="Written after your signature, as people do; “P.S.” is added for you."),
+    # Shown under "From you" (its group); after the others, so the columns of a spreadsheet keep their order.
+    FieldSpec("we", "Written by two or more of us", type="boolean", default=False, group="sender",
+              help="For a couple or a family (“Maya & Luis”): the letter says we, us and our, not I, me and my."),
 )
 
 STYLE_FIELDS = (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from letterhouse.letters.field_types import FIELD_TYPES, as_text
 from letterhouse.letters.fields import STYLE_FIELDS
-from letterhouse.letters.sandbox import first_name
+from letterhouse.letters.names import greeting_name
 from letterhouse.letters.styles import NO_ENVELOPE
 
 
@@ -117,6 +117,6 @@ def ascii_slug(text):
 
 
 def letter_filename(letter):
-    """Return a download name like 'anniversary-to-chris.pdf'."""
-    recipient = ascii_slug(first_name(letter.values["recipient_name"])) or "you"
+    """Return a download name like 'anniversary-to-chris.pdf', named as the greeting names them: '…-to-aunt-may.pdf'."""
+    recipient = ascii_slug(greeting_name(letter.values["recipient_name"])) or "you"
     return f"{letter.template.slug}-to-{recipient}.pdf"

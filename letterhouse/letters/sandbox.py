@@ -7,15 +7,11 @@ import re
 from jinja2 import StrictUndefined, Template, nodes
 from jinja2.ext import Extension
 
+from letterhouse.letters.names import greeting_name
 from letterhouse.letters.sandbox_limits import BoundedSandbox
 
 SEED_VARIABLE = "letter_seed"
-
-
-def first_name(full_name):
-    """Return the first word of a name: 'Chris Evans' -> 'Chris'."""
-    words = str(full_name or "").split()
-    return words[0] if words else ""
+first_name = greeting_name  # the filter's first name, kept so that templates written with it still work
 
 
 def long_date(value):
@@ -116,7 +112,7 @@ def make_environment():
         extensions=[TagLinesExtension, ChooseExtension],
     )
     env.template_class = BodyTemplate
-    env.filters.update(first_name=first_name, long_date=long_date)
+    env.filters.update(greeting_name=greeting_name, first_name=greeting_name, long_date=long_date)
     env.bound_filters()
     env.globals.clear()  # no range, lipsum, cycler, joiner or namespace in letters
     return env
