@@ -25,10 +25,20 @@ function lengthError(control) {
     + `${over} too many. Nothing has been cut; shorten it and the letter is ready.`;
 }
 
+// The years the server takes (letters/field_types.py): a year typed with a digit too many is a mistake.
+const FIRST_YEAR = 1000;
+const LAST_YEAR = 2999;
+
 function dateError(control) {
-  if (!control.validity.badInput) return null;
-  return `${labelOf(control)} is not a date on the calendar: please pick the day again, `
-    + "or clear it for today.";
+  if (control.validity.badInput) {
+    return `${labelOf(control)} is not a date on the calendar: please pick the day again, or clear it for today.`;
+  }
+  const year = Number(control.value.split("-")[0]);
+  if (control.value && !(year >= FIRST_YEAR && year <= LAST_YEAR)) {
+    return `${labelOf(control)} must be a date between the years ${FIRST_YEAR} and ${LAST_YEAR}: `
+      + `the year reads ${year}.`;
+  }
+  return null;
 }
 
 /** Return the message for one control, or null when the browser sees nothing wrong with it. */
@@ -48,7 +58,7 @@ export function browserErrors(form) {
   return errors;
 }
 
-/** Return the dates the browser could not read (they would be sent empty). */
+/** Return the dates the browser could not read (sent empty, they would date the letter today). */
 export function unreadableDates(form) {
   return [...form.querySelectorAll("input[type=date]")].filter((control) => control.validity.badInput);
 }
