@@ -127,18 +127,28 @@ def whole_number_from_value(value):
     return value
 
 
+# The years a letter may be dated in: a year typed with a digit too many or too few is a mistake, not a date.
+FIRST_YEAR, LAST_YEAR = 1000, 2999
+
+
 def date_from_text(text):
     try:
-        return datetime.datetime.strptime(text.strip(), "%Y-%m-%d").date()
+        date = datetime.datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise ValueError("{label} must be a date, like 2026-02-14.") from None
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValueError(f"{{label}} must be a date between the years {FIRST_YEAR} and {LAST_YEAR}, like 2026-02-14.")
+    return date
 
 
 def date_from_value(value):
     try:
-        return datetime.date.fromisoformat(str(value))
+        date = datetime.date.fromisoformat(str(value))
     except ValueError:
         raise ValueError("is not a date like 2026-02-14") from None
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValueError(f"is not a date between the years {FIRST_YEAR} and {LAST_YEAR}")
+    return date
 
 
 def yes_no_from_text(text):

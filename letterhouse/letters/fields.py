@@ -59,7 +59,7 @@ COMMON_FIELDS = (
     FieldSpec("salutation", "Greeting", group="details",
               help="Leave empty for “Dear” and their name as a letter writer says it: “Dear Aunt May,”."),
     FieldSpec("closing", "Closing", group="details", placeholder="With love,"),
-    FieldSpec("signature", "Signature", group="details", help="Leave empty to sign with your name."),
+    FieldSpec("signature", "Your signature", group="details", help="Leave empty to sign with your name."),
     FieldSpec("postscript", "P.S. (optional)", type="text", max_length=600, group="details",
               help="Written after your signature, as people do; “P.S.” is added for you."),
     # Shown under "From you" (its group); after the others, so the columns of a spreadsheet keep their order.
@@ -79,7 +79,7 @@ STYLE_FIELDS = (
     FieldSpec("realism", "Realism", type="choice", default=DEFAULT_REALISM, group="style",
               choices=registry_choices(REALISM),
               help="How much the writing lives: letters that differ, lines that wander, pen pressure."),
-    FieldSpec("signature_hand", "Signature", type="choice", default=SAME_HAND, group="style",
+    FieldSpec("signature_hand", "Signature handwriting", type="choice", default=SAME_HAND, group="style",
               choices=((SAME_HAND, "In the same hand"), *registry_choices(HANDS))),
     FieldSpec("envelope", "Envelope", type="choice", default=NO_ENVELOPE, group="style",
               choices=ENVELOPE_CHOICES, help="Adds a last page to print on an envelope, addressed in the same hand."),

@@ -2,7 +2,8 @@
 // and a word before leaving with changes that have not been made into a letter yet.
 
 import { applyValues, discardDraft, formValues, readDraft, sameValues, saveDraft, timeAgo } from "./drafts.js";
-import { fieldBoxes, guideToErrors, pruneSummary, setFieldError } from "./field-errors.js";
+import { fieldBoxes, focusTarget, guideToErrors, pruneSummary, setFieldError } from "./field-errors.js";
+import { browserErrors, controlError, showCount, unreadableDates } from "./field-limits.js";
 import { LivePreview } from "./live-preview.js";
 
 const SAVE_DELAY_MS = 400;
@@ -14,11 +15,32 @@ function setUp(form) {
   // A field shows its error once the person has been through it, or once the server has named it.
   const touched = new Set(fieldBoxes(form).filter((box) => box.classList.contains("has-error"))
     .map((box) => box.dataset.field));
+  const flagged = new Set(); // fields showing an error the browser found (too long, a date it could not read)
+  const check = (control) => {
+    const box = control.closest?.("[data-field]");
+    if (!box || !control.name) return;
+    showCount(control);
+    const message = controlError(control);
+    if (message) flagged.add(control.name);
+    if (message || flagged.delete(control.name)) setFieldError(box, message ? [message] : null);
+  };
+  form.querySelectorAll("[data-limit]").forEach(showCount); // text the server sent back whole, counted
+  ["input", "change", "focusout"].forEach((type) => form.addEventListener(type, (event) => check(event.target)));
+  // A date the browser could not read would be sent empty and the letter dated today: say so instead.
+  form.addEventListener("submit", (event) => {
+    const dates = unreadableDates(form);
+    if (!dates.length) return;
+    event.preventDefault();
+    dates.forEach(check);
+    focusTarget(dates[0]).focus();
+  });
+
   const drafts = new DraftKeeper(form, slug, changed);
   let submitting = false;
 
   form.addEventListener("change", (event) => touched.add(event.target.name));
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", (event) => {
+    if (event.defaultPrevented) return;
     submitting = true;
     drafts.saveNow();
   });
@@ -33,10 +55,12 @@ function setUp(form) {
   });
 
   const showErrors = (errors) => {
+    const mine = browserErrors(form);
     fieldBoxes(form).forEach((box) => {
-      setFieldError(box, touched.has(box.dataset.field) ? errors[box.dataset.field] : null);
+      const name = box.dataset.field;
+      setFieldError(box, mine[name] || (touched.has(name) ? errors[name] : null));
     });
-    pruneSummary(errors);
+    pruneSummary({ ...errors, ...mine });
   };
   guideToErrors(form);
   drafts.offer(loaded);
@@ -75,6 +99,7 @@ class DraftKeeper {
       + `saved in this browser ${timeAgo(draft.savedAt)}.`;
     this.held = true;
     box.hidden = false;
+    box.classList.add("is-waiting"); // kept in sight, wherever the reload left the page scrolled
     box.querySelector("[data-draft-restore]").addEventListener("click", () => {
       applyValues(this.form, draft.values);
       this.answered(box, "Your draft is back, just as you left it.");
@@ -88,6 +113,7 @@ class DraftKeeper {
 
   answered(box, text) {
     this.held = false;
+    box.classList.remove("is-waiting");
     const message = box.querySelector("[data-draft-message]");
     box.querySelector("[data-draft-actions]").hidden = true;
     message.textContent = text;

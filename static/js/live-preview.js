@@ -1,6 +1,8 @@
 // The live preview: about a second after the last keystroke, the server renders the real PDF
 // and answers with its pages as images; they replace the ones beside the form.
 
+import { browserErrors, unreadableDates } from "./field-limits.js";
+
 const DELAY_MS = 800; // after the last keystroke; with the render, the new page shows about a second later
 
 function plural(count, word) {
@@ -13,7 +15,8 @@ function listed(words) {
 
 function isEmpty(box) {
   return [...box.querySelectorAll("input, textarea, select")].every((control) =>
-    (control.type === "radio" || control.type === "checkbox" ? !control.checked : !control.value.trim()));
+    (control.type === "radio" || control.type === "checkbox" ? !control.checked
+      : !control.value.trim() && !control.validity.badInput));
 }
 
 // "“Your name” and “Their name” are filled in and “Years together” is put right"
@@ -71,6 +74,13 @@ export class LivePreview {
 
   async refresh() {
     this.controller?.abort();
+    if (unreadableDates(this.form).length) {
+      // Sent, it would be empty and the letter dated today: wait until the date is put right.
+      this.sequence += 1;
+      this.setBusy(false);
+      this.showIncomplete(browserErrors(this.form));
+      return;
+    }
     this.controller = new AbortController();
     const mine = ++this.sequence;
     this.setBusy(true);
