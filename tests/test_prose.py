@@ -1,6 +1,7 @@
 """A letter body is prose: tag-only lines vanish, phrasing varies by seed, stray punctuation is tidied."""
 
-from letterhouse.letters.sandbox import ENVIRONMENT, first_name, long_date
+from letterhouse.letters.names import greeting_name
+from letterhouse.letters.sandbox import ENVIRONMENT, long_date
 from letterhouse.render.compose import body_paragraphs
 
 
@@ -31,7 +32,7 @@ def test_a_detail_typed_with_its_own_full_stop_does_not_double_it():
 
 
 def test_filters_write_names_and_dates_as_a_person_would():
-    assert first_name("  Zoë  Lindqvist ") == "Zoë"
+    assert greeting_name("  Zoë  Lindqvist ") == "Zoë"
     assert long_date("2026-02-04") == "4 February 2026"
     assert long_date("") == ""
 

@@ -39,7 +39,7 @@ def letter_from_data(template, mapping, source="json"):
     for name, value in mapping.items():
         if value is None or value == "":
             continue
-        problem = value_problem(template, name, value)
+        problem = value_problem(value)
         if problem:
             errors[name] = [problem]
         else:

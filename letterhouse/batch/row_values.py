@@ -6,7 +6,7 @@ What each field type reads and how it describes itself is the FieldType table's 
 from letterhouse.letters.field_types import FIELD_TYPES
 
 
-def value_problem(template, name, value):
+def value_problem(value):
     """Return why a plain value cannot be typed into its field, or None."""
     if isinstance(value, (list, dict)):
         return "Must be text, a number, true or false; not a list or an object."

@@ -39,7 +39,7 @@ class LetterTemplate:
     name: str = ""  # how problems name the file: relative to its templates directory, never the server's path
     keywords: tuple = ()  # what else a search for this letter may say ("wedding", "mum"); shown nowhere
 
-    @property
+    @cached_property  # a template version never changes, and every form, schema and hint asks
     def all_fields(self):
         """Return every field of a letter from this template, in form order."""
         common = [with_defaults(spec, self.defaults) for spec in COMMON_FIELDS + STYLE_FIELDS]

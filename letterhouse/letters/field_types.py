@@ -131,14 +131,19 @@ def whole_number_from_value(value):
 FIRST_YEAR, LAST_YEAR = 1000, 2999
 
 
+def within_letter_years(date, refusal, example=""):
+    """Return the date if a letter may be dated in its year, else raise `refusal` naming the years."""
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValueError(f"{refusal} the years {FIRST_YEAR} and {LAST_YEAR}{example}")
+    return date
+
+
 def date_from_text(text):
     try:
         date = datetime.datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise ValueError("{label} must be a date, like 2026-02-14.") from None
-    if not FIRST_YEAR <= date.year <= LAST_YEAR:
-        raise ValueError(f"{{label}} must be a date between the years {FIRST_YEAR} and {LAST_YEAR}, like 2026-02-14.")
-    return date
+    return within_letter_years(date, "{label} must be a date between", ", like 2026-02-14.")
 
 
 def date_from_value(value):
@@ -146,9 +151,7 @@ def date_from_value(value):
         date = datetime.date.fromisoformat(str(value))
     except ValueError:
         raise ValueError("is not a date like 2026-02-14") from None
-    if not FIRST_YEAR <= date.year <= LAST_YEAR:
-        raise ValueError(f"is not a date between the years {FIRST_YEAR} and {LAST_YEAR}")
-    return date
+    return within_letter_years(date, "is not a date between")
 
 
 def yes_no_from_text(text):

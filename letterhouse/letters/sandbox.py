@@ -11,7 +11,6 @@ from letterhouse.letters.names import greeting_name
 from letterhouse.letters.sandbox_limits import BoundedSandbox
 
 SEED_VARIABLE = "letter_seed"
-first_name = greeting_name  # the filter's first name, kept so that templates written with it still work
 
 
 def long_date(value):

@@ -6,8 +6,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
+from letterhouse.letters.names import greeting_name
 from letterhouse.letters.problems import LetterBodyFailed, LetterRefused, Problem
-from letterhouse.letters.sandbox import SEED_VARIABLE, first_name, long_date
+from letterhouse.letters.sandbox import SEED_VARIABLE, long_date
 from letterhouse.letters.sandbox_limits import render_bounded
 from letterhouse.letters.styles import NO_ENVELOPE, PAPERS
 from letterhouse.render.glyph_coverage import is_japanese, written_runs
@@ -127,7 +128,7 @@ def compose_letter_html(letter):
         recipient_address=address_lines(values["recipient_address"]),
         place=values["place"],
         date=long_date(values["date"]),
-        salutation=values["salutation"] or f"Dear {first_name(values['recipient_name'])},",
+        salutation=values["salutation"] or f"Dear {greeting_name(values['recipient_name'])},",
         paragraphs=body_paragraphs(body),
         closing=values["closing"],
         signature=values["signature"] or values["sender_name"],

@@ -43,8 +43,7 @@ def gallery():
 @bp.get("/letters/<slug>/thumbnail.png")
 def thumbnail(slug):
     """Send a picture of the first page of a template's example letter."""
-    config = current_app.config
-    png = THUMBNAILS.png(current_catalog().usable_template(slug), config["MAX_PAGES"], config["RENDER_TIME_LIMIT"])
+    png = THUMBNAILS.png(current_catalog().usable_template(slug))
     if png is None:
         abort(404, description="This letter has no example to show.")
     return png_response(png, "no-cache")

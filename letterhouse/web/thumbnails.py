@@ -6,8 +6,8 @@ import threading
 from letterhouse.letters.catalog import example_path, example_values
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.problems import LetterRefused
-from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.raster import pdf_page_images
+from letterhouse.web.extensions import write_pdf
 
 THUMBNAIL_WIDTH = 360  # pixels; shown at half that, so it stays sharp on a fine screen
 
@@ -49,24 +49,24 @@ class Thumbnails:
             self._usable[template.slug] = (version, usable)
         return usable
 
-    def png(self, template, max_pages=None, seconds=None):
+    def png(self, template):
         """Return the thumbnail PNG of a template's example letter, or None if it has no example."""
         version = self.version(template)
         cached = self._cache.get(template.slug)
         if cached and cached[0] == version:
             return cached[1]
-        png = self.render(template, max_pages, seconds)
+        png = self.render(template)
         if png is not None:
             with self._lock:
                 self._cache[template.slug] = (version, png)
         return png
 
-    def render(self, template, max_pages, seconds):
+    def render(self, template):
         letter = example_letter(template)
         if letter is None:
             return None
         try:
-            pdf = write_letter_pdf(letter, max_pages, seconds).pdf
+            pdf = write_pdf(letter).pdf  # within the app's page and time limits
         except LetterRefused:
             return None
         return pdf_page_images(pdf, self.width)[0]
