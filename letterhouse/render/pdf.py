@@ -8,6 +8,7 @@ import logging
 import mimetypes
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -128,8 +129,9 @@ class Watchdog:
         self.thread_id = threading.get_ident()
         self.state = threading.Lock()
         self.armed = self.fired = False
-        self.timer = threading.Timer(seconds, self.expire)
-        self.timer.daemon = True
+        # A polling thread, not threading.Timer: a timed wait on a condition never wakes under
+        # libfaketime (tests on another day), while sleep and the monotonic clock keep going.
+        self.timer = threading.Thread(target=self.watch, daemon=True)
 
     def __enter__(self):
         try:
@@ -138,6 +140,12 @@ class Watchdog:
         except OutOfTime:  # a tiny limit can run out before the timer has even said it started
             self.__exit__(OutOfTime, None, None)
         return self
+
+    def watch(self):
+        deadline = time.monotonic() + self.seconds
+        while self.armed and time.monotonic() < deadline:
+            time.sleep(min(0.05, max(deadline - time.monotonic(), 0)))
+        self.expire()
 
     def expire(self):
         with self.state:
@@ -159,7 +167,6 @@ class Watchdog:
     def disarm(self):
         with self.state:
             self.armed = False
-        self.timer.cancel()
         if self.fired:
             raise_in_thread(self.thread_id, None)  # withdraw it if it has not been delivered yet
 
