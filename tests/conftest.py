@@ -20,6 +20,8 @@ from letterhouse import create_app
 from letterhouse.cli import cli
 from letterhouse.letters.clock import TODAY_VARIABLE
 
+pytest_plugins = ("services",)  # real PostgreSQL and Redis: tests/services.py
+
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED_TEMPLATES = PROJECT / "letter_templates"
 MM_PER_POINT = 25.4 / 72

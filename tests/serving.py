@@ -72,7 +72,7 @@ def server_environment(root, templates, extra):
     """Return the environment of a test server: its own instance folder, templates and secret."""
     return {**os.environ, "LETTERHOUSE_INSTANCE_PATH": str(root / "instance"),
             "LETTERHOUSE_TEMPLATES": str(templates), "LETTERHOUSE_SECRET_KEY": "serving-tests",
-            "LETTERHOUSE_BATCH_JOBS": "1", **(extra or {})}
+            "LETTERHOUSE_BATCH_WORKERS": "1", **(extra or {})}
 
 
 @contextlib.contextmanager

@@ -42,10 +42,10 @@ class ApiClient:
     def post(self, path, **kwargs):
         return self.call("POST", path, **kwargs)
 
-    def finished(self, status_url, timeout=60):
+    def finished(self, status_url, timeout=60, **kwargs):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status = self.get(status_url).get_json()
+            status = self.get(status_url, **kwargs).get_json()
             if status["state"] in ("done", "failed"):
                 return status
             time.sleep(0.2)
@@ -55,7 +55,7 @@ class ApiClient:
 @pytest.fixture
 def app(tmp_path, templates_dir):
     return create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
-                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_JOBS": 1})
+                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_WORKERS": 1})
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def test_a_client_may_have_only_so_many_batches_under_way(api, app):
     api.finished(first.get_json()["status_url"])
     other_client = api.post("/api/v1/batches/anniversary", json=rows[:1], environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert other_client.status_code == 202
-    api.finished(other_client.get_json()["status_url"])
+    api.finished(other_client.get_json()["status_url"], environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert api.post("/api/v1/batches/anniversary", json=rows[:1]).status_code == 202
 
 
@@ -257,7 +257,7 @@ def test_rows_with_problems_are_422_by_row_and_nothing_is_started(api, app):
                                                  "Remove it, or rename it to one of the template's fields."},
         {"row": 3, "field": "recipient_name", "message": "Please fill in their name."},
     ]
-    batches = Path(app.instance_path, "batches")
+    batches = Path(app.instance_path, "results")
     assert not batches.exists() or not list(batches.iterdir())
 
 
@@ -295,7 +295,10 @@ def test_an_unknown_batch_is_404_and_an_unfinished_one_has_no_result_yet(api, ap
 
         template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
         data = json.dumps([CHRIS]).encode()
+        from letterhouse.web.clients import hashed
+
         job = app.extensions["letterhouse.batch.jobs"].create("anniversary", data, "json",
-                                                        check_rows(template, read_rows(data, "json")))
+                                                        check_rows(template, read_rows(data, "json")),
+                                                        owner=hashed("address", "127.0.0.1"))
     response = api.get(f"/api/v1/batches/{job.id}/result")
     assert response.status_code == 409 and response.get_json()["state"] == "checked"

@@ -19,7 +19,7 @@ GUESTS = ("sender_name,recipient_name,years,memory\r\n"
 @pytest.fixture
 def app(tmp_path, templates_dir):
     return create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
-                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_JOBS": 1})
+                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_WORKERS": 1})
 
 
 class Studio:
@@ -164,6 +164,7 @@ def test_a_finished_batch_is_still_there_after_a_restart(studio, client, tmp_pat
     studio.wait(job_url)
     restarted = create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
                             "INSTANCE_PATH": str(tmp_path / "instance")}).test_client()
+    restarted.set_cookie("session", client.get_cookie("session").value)  # the same browser, back again
     assert "Your letters are ready" in restarted.get(job_url).get_data(as_text=True)
     archive = zipfile.ZipFile(io.BytesIO(restarted.get(f"{job_url}/letters").data))
     assert archive.namelist() == ["0001-anniversary-to-chris.pdf"]

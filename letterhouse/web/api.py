@@ -3,12 +3,12 @@
 import hmac
 import json
 
-from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
-from letterhouse.batch.job_records import TooManyBatches
+from letterhouse.batch.job_records import TooManyBatches, TooMuchStored
 from letterhouse.batch.letter_data import letter_from_object
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
@@ -18,7 +18,7 @@ from letterhouse.letters.letter import letter_filename
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.web.extensions import current_catalog, write_pdf
-from letterhouse.web.jobs import job_store, start_job
+from letterhouse.web.jobs import create_job, job_store, owned_job, refuse_if_busy, start_job
 from letterhouse.web.openapi import openapi_document, template_schema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -88,7 +88,9 @@ def require_token():
     if not tokens or request.endpoint == "api.openapi":
         return None
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and any(token_matches(given.strip(), t) for t in tokens):
+    matched = [t for t in tokens if token_matches(given.strip(), t)] if scheme.lower() == "bearer" else []
+    if matched:
+        g.api_token = matched[0]  # the client is the token as configured, however its header was spelt
         return None
     response = error_response(401, "This API needs a token: send the header “Authorization: Bearer <token>”.")
     response.headers["WWW-Authenticate"] = 'Bearer realm="letterhouse"'
@@ -223,15 +225,25 @@ def start_batch(slug):
                        row_errors=row_errors(check.problems))
     if not check.letters:
         raise ApiError(422, "No row can become a letter.", row_errors=row_errors(check.problems))
-    job = job_store().create(slug, data, kind, check)
+    job = keep_rows(slug, data, kind, check)
     try:
-        start_job(job, template, **options)
-    except TooManyBatches as error:
+        start_job(job, **options)
+    except TooManyBatches as error:  # another batch of this client's started meanwhile
+        job_store().delete(job)
         raise ApiError(429, str(error)) from None
     response = jsonify(batch_status(job_store().get(job.id)))
     response.status_code = 202
     response.headers["Location"] = url_for("api.batch", job_id=job.id)
     return response
+
+
+def keep_rows(slug, data, kind, check):
+    """Keep the rows as a job of this client's, if its share allows: a refused batch leaves nothing behind."""
+    try:
+        refuse_if_busy()
+        return create_job(slug, data, kind, check)
+    except (TooManyBatches, TooMuchStored) as error:
+        raise ApiError(429, str(error)) from None
 
 
 def batch_options():
@@ -274,7 +286,7 @@ def batch_status(job):
 
 
 def stored_job(job_id):
-    job = job_store().get(job_id)
+    job = owned_job(job_id)
     if job is None:
         raise ApiError(404, "There is no batch with this id; finished batches are removed after a while.")
     return job

@@ -1,19 +1,17 @@
 """The site's "Many letters" pages: a CSV in, its rows checked, a background job, the letters out."""
 
-import datetime
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
-from letterhouse.batch.job_records import TooManyBatches
+from letterhouse.batch.job_records import TooManyBatches, TooMuchStored
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.row_values import column_hint
 from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
 from letterhouse.batch.spreadsheets import header_csv, problems_csv
 from letterhouse.web.extensions import csrf, current_catalog
-from letterhouse.web.jobs import job_store, start_job
+from letterhouse.web.jobs import create_job, job_store, owned_job, start_job
 
 bp = Blueprint("batch", __name__)
 
@@ -74,13 +72,16 @@ def check_upload(template, uploaded):
     except RowsError as error:
         return show_page(template, str(error), 422)
     check = check_rows(template, row_set, max_problems=MAX_PROBLEMS_KEPT)
-    job = job_store().create(template.slug, data, kind, check)
+    try:
+        job = create_job(template.slug, data, kind, check)
+    except TooMuchStored as error:
+        return show_page(template, str(error), 429)
     return redirect(url_for("batch.job_page", slug=template.slug, job_id=job.id), 303)
 
 
 def stored_job(slug, job_id):
-    """Return the job for this template and id, or answer 404."""
-    job = job_store().get(job_id)
+    """Return this visitor's job for this template and id, or answer 404."""
+    job = owned_job(job_id)
     if job is None or job.slug != slug:
         abort(404, description="There is no such batch here: batches are removed after a while. "
                                "Upload the file again to start afresh.")
@@ -93,7 +94,7 @@ def job_page(slug, job_id, problem=None, status=200):
     template = current_catalog().usable_template(slug)
     job = stored_job(slug, job_id)
     labels = {spec.name: spec.label for spec in template.all_fields}
-    expires = datetime.datetime.fromtimestamp(job_store().expires_at(job)).astimezone()
+    expires = job.expires.astimezone()
     return render_template("batch.html", template=template, job=job, labels=labels, problem=problem,
                            expires=expires, hints=None, downloads=DOWNLOADS,
                            default_output=DEFAULT_OUTPUT), status
@@ -109,13 +110,13 @@ def problems_file(slug, job_id):
 @bp.post("/letters/<slug>/many/<job_id>/start")
 def start(slug, job_id):
     """Start writing a checked batch's letters in the background."""
-    template = current_catalog().usable_template(slug)
+    current_catalog().usable_template(slug)  # a template gone or broken since the upload is answered here
     job = stored_job(slug, job_id)
     output = request.form.get("output", DEFAULT_OUTPUT)
     if output not in DOWNLOADS:
         return job_page(slug, job_id, problem="Choose a ZIP or one PDF.", status=400)
     try:
-        started = start_job(job, template, output=output, duplex=bool(request.form.get("duplex")),
+        started = start_job(job, output=output, duplex=bool(request.form.get("duplex")),
                             skip_invalid=bool(request.form.get("skip_invalid")))
     except TooManyBatches as error:
         return job_page(slug, job_id, problem=str(error), status=429)
