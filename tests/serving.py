@@ -61,11 +61,22 @@ class RunningServer:
         return int(self.url.rsplit(":", 1)[1])
 
     def worker_pids(self):
-        """Return the pids of gunicorn's workers (the master's children)."""
-        return sorted(child.pid for child in psutil.Process(self.process.pid).children())
+        """Return the pids of gunicorn's workers (the master's children but its batch runner)."""
+        return sorted(child.pid for child in psutil.Process(self.process.pid).children() if not is_runner(child))
+
+    def runner_pids(self):
+        """Return the pid of the batch runner the master keeps (`letterhouse worker`), if it is running."""
+        return sorted(child.pid for child in psutil.Process(self.process.pid).children() if is_runner(child))
 
     def log_text(self):
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def is_runner(process):
+    try:
+        return process.cmdline()[-1:] == ["worker"]
+    except psutil.NoSuchProcess:
+        return False
 
 
 def server_environment(root, templates, extra):

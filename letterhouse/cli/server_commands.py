@@ -1,11 +1,16 @@
 """`letterhouse serve` and `letterhouse bench`: the only commands that build the web app."""
 
+import functools
 import json
+import logging
+import sys
 from pathlib import Path
 
 import click
 
-from letterhouse.cli.settings import open_catalog
+from letterhouse.cli.settings import command_settings, open_catalog
+
+RUNNER_COMMAND = [sys.executable, "-m", "letterhouse.cli", "worker"]
 
 
 @click.command("serve")
@@ -18,7 +23,8 @@ def serve_command(host, port, dev, workers, threads):
     """Serve Letterhouse: gunicorn with warmed workers, or Flask's dev server with --dev.
 
     Each worker builds its own app, and every request gets a context (and a CSRF token)
-    of its own.
+    of its own. The database is migrated first; beside the workers runs one batch runner
+    (`letterhouse worker`), started again if it dies.
 
     Example:
 
@@ -26,15 +32,35 @@ def serve_command(host, port, dev, workers, threads):
     """
     from letterhouse.web.app import create_app
 
-    app = create_app(click.get_current_context().obj)  # checks the settings; the workers build their own
     if dev:
-        app.run(host=host, port=port, debug=True)
+        create_app(click.get_current_context().obj).run(host=host, port=port, debug=True)
         return
+    # Checks the settings and migrates the database once; the workers build their own apps.
+    config = create_app(click.get_current_context().obj, run_batches=False).config
     from letterhouse.web.server import serve
 
-    config = app.config
-    serve(create_app, host, port, workers or config["SERVER_WORKERS"], threads or config["SERVER_THREADS"],
-          config["SERVER_TIMEOUT"])
+    serve(functools.partial(create_app, run_batches=False), host, port, workers or config["SERVER_WORKERS"],
+          threads or config["SERVER_THREADS"], config["SERVER_TIMEOUT"], runner_command=RUNNER_COMMAND)
+
+
+@click.command("worker")
+def worker_command():
+    """Write the batches the site and the API start, on BATCH_WORKERS render processes, until stopped.
+
+    `letterhouse serve` runs one itself; run more, on this host or others sharing DATABASE_URL
+    and RESULTS_PATH, to write more batches at once. A batch being written when a worker stops
+    or dies is written again by the next.
+
+    Example:
+
+        letterhouse worker
+    """
+    from letterhouse.batch.local_worker import run_local_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [runner] %(levelname)s %(message)s")
+    settings = command_settings()
+    settings["INSTANCE_PATH"] = str(Path(settings["INSTANCE_PATH"]).resolve())
+    run_local_worker(settings)
 
 
 @click.command("bench")

@@ -1,12 +1,9 @@
 """The app's batch jobs: records in the database, files in the results folder, started for the requesting client."""
 
-from pathlib import Path
-
 from flask import current_app
 
-from letterhouse.batch.job_records import JobStore
 from letterhouse.batch.job_runner import LocalRunner, RunnerSettings, ServerRunner, ThreadRunner
-from letterhouse.batch.job_tables import database_engine, sqlite_url, upgrade_database
+from letterhouse.batch.local_worker import open_job_store
 from letterhouse.batch.outputs import DEFAULT_OUTPUT
 from letterhouse.web.clients import requesting_client
 from letterhouse.web.extensions import CATALOG
@@ -20,21 +17,13 @@ def init_app(app, run_batches=True):
     :param run_batches: write batches on a thread of this process; False under `letterhouse serve`,
         whose one runner process writes every worker's batches.
     """
-    store = open_job_store(app.config, app.instance_path)
+    store = open_job_store(app.config)
     if run_batches:
         store.runner = ThreadRunner(LocalRunner(store, app.extensions[CATALOG], RunnerSettings.from_config(app.config)))
     else:
         store.runner = ServerRunner()
     store.remove_expired()
     app.extensions[EXTENSION] = store
-
-
-def open_job_store(config, instance_path):
-    """Return a JobStore (without a runner) on the configured database and results folder, migrated."""
-    engine = database_engine(config["DATABASE_URL"] or sqlite_url(instance_path))
-    upgrade_database(engine)
-    results = config["RESULTS_PATH"] or Path(instance_path) / "results"
-    return JobStore(engine, results, config["JOB_RETENTION_HOURS"])
 
 
 def job_store():

@@ -1,0 +1,41 @@
+"""The embedded default's runner process: one per server, writing every queued batch on BATCH_WORKERS processes."""
+
+import logging
+import signal
+import threading
+from pathlib import Path
+
+from letterhouse.batch.job_records import JobStore
+from letterhouse.batch.job_runner import LocalRunner, RunnerSettings
+from letterhouse.batch.job_tables import database_engine, sqlite_url, upgrade_database
+from letterhouse.letters.catalog import catalog_from_config
+
+LOGGER = logging.getLogger(__name__)
+
+
+def open_job_store(config):
+    """Return a JobStore (without a runner) on the configured database, migrated, and results folder."""
+    instance = Path(config["INSTANCE_PATH"])
+    engine = database_engine(config["DATABASE_URL"] or sqlite_url(instance))
+    upgrade_database(engine)
+    return JobStore(engine, config["RESULTS_PATH"] or instance / "results", config["JOB_RETENTION_HOURS"])
+
+
+def run_local_worker(config, poll=1.0):
+    """Write queued batches until SIGTERM or SIGINT; a batch being written then is queued again, not lost."""
+    store = open_job_store(config)
+    runner = LocalRunner(store, catalog_from_config(config), RunnerSettings.from_config(config))
+    stop = threading.Event()
+
+    def stop_now(signum, frame):
+        stop.set()
+        raise SystemExit(0)  # out of the batch being written: run_claimed queues it again for the next runner
+
+    signal.signal(signal.SIGTERM, stop_now)
+    signal.signal(signal.SIGINT, stop_now)
+    LOGGER.info("Batch runner %s writing batches on %s render process(es)", runner.name,
+                runner.settings.workers or "one per core")
+    try:
+        runner.serve_forever(stop, poll)
+    except SystemExit:
+        pass
