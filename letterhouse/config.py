@@ -46,6 +46,11 @@ SETTINGS = (
             "means SQLite in INSTANCE_PATH."),
     Setting("RESULTS_PATH", "", "Folder for batches' rows and results, one every host and worker can reach; empty "
             "means INSTANCE_PATH/results."),
+    Setting("BROKER_URL", "", "A Celery broker (redis://host:6379/0): batches are written in chunks by "
+            "`letterhouse worker` processes anywhere; empty means the server's own runner."),
+    Setting("BROKER_QUEUE", "letterhouse", "The broker queue batches are sent to and workers take them from."),
+    Setting("BROKER_VISIBILITY_TIMEOUT", 300, "Seconds after which a chunk a worker took and never finished (it "
+            "died) is given to another worker."),
     Setting("INSTANCE_PATH", str(PROJECT_ROOT / "instance"), "Where the secret key, and by default the job "
             "records and results, are kept."),
     Setting("SECRET_KEY", "", "Signs sessions and CSRF tokens; if empty, the site generates one once and keeps it "

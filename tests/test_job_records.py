@@ -11,7 +11,9 @@ from conftest import BUNDLED_TEMPLATES, pdf_text
 
 from letterhouse import create_app
 from letterhouse.batch.checking import check_rows
+from letterhouse.batch.chunks import write_chunk
 from letterhouse.batch.job_records import MAX_ATTEMPTS, STALE_AFTER, JobStore, TooMuchStored, utc_now
+from letterhouse.batch.job_runner import RunnerSettings
 from letterhouse.batch.job_tables import database_engine, upgrade_database
 from letterhouse.batch.rows import read_rows
 from letterhouse.config import load_settings
@@ -121,3 +123,21 @@ def test_the_app_keeps_its_batches_in_the_database_it_is_given(database_url, tmp
     assert "Dear Alex," in pdf_text(archive.read("0002-anniversary-to-alex.pdf"))
     assert (tmp_path / "shared-results").is_dir() and not (tmp_path / "instance" / "letterhouse.sqlite3").exists() \
         or database_url.startswith("sqlite")
+
+
+def test_a_chunk_written_twice_counts_once_and_the_result_holds_every_letter_once(store, template, monkeypatch):
+    monkeypatch.setattr("letterhouse.batch.chunks.CHUNK_ROWS", 2)
+    data = b"sender_name,recipient_name,years\n" + b"".join(b"Sam,Guest%d Smith,3\n" % n for n in range(1, 6))
+    job = upload(store, template, data=data)
+    store.runner = type("Recorder", (), {"submit": lambda self, job_id: None})()
+    assert store.start(job)
+    catalog = catalog_from_config(load_settings({"TEMPLATES": str(BUNDLED_TEMPLATES)}))
+    settings = RunnerSettings(workers=1, max_pages=12, time_limit=20)
+    for chunk in (0, 0, 2, 1, 1):  # a worker died after writing chunk 0 and chunk 1 before the queue knew
+        write_chunk(store, catalog, settings, job.id, chunk)
+    done = store.get(job.id)
+    assert (done.state, done.letters, done.done, done.runner) == ("done", 5, 5, "chunks")
+    with zipfile.ZipFile(store.result_path(done)) as archive:
+        assert archive.namelist() == [f"{n:04d}-anniversary-to-guest{n}.pdf" for n in range(1, 6)]
+    assert not store.rows_path(done).exists() and not (store.folder(job.id) / "letters").exists()
+    assert store.recover(now=utc_now() + STALE_AFTER * 10) == []  # a chunked job is never taken back as a runner's

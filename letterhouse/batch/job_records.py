@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from letterhouse.batch.checking import RowLetter, RowProblem
 from letterhouse.batch.job_owner import gone_from_this_host
-from letterhouse.batch.job_tables import batch_jobs
+from letterhouse.batch.job_tables import batch_chunks, batch_jobs
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, OUTPUT_KINDS
 from letterhouse.batch.rows import Row
 from letterhouse.letters.letter import Letter
@@ -24,6 +25,7 @@ HOLDING_ROWS = ("checked", *UNFINISHED)  # states in which a job's rows are kept
 UNSTARTED_LIFETIME = datetime.timedelta(hours=1)  # an upload nobody starts is removed after this
 STALE_AFTER = datetime.timedelta(seconds=45)  # a running job whose runner has been silent this long is taken back
 MAX_ATTEMPTS = 3  # times a job is started afresh after its runner died, before it is failed
+CHUNKED = "chunks"  # the runner of a job written in chunks by a queue's workers, which redeliver what a dead one held
 SAMPLE_SIZE = 8  # letters named on the summary before the batch starts
 DATE_KEY = "$date"  # marks a date among stored letter values; no field name can start with "$"
 
@@ -169,6 +171,7 @@ class JobStore:
         """Remove a job's record and every file it has."""
         shutil.rmtree(self.folder(job.id), ignore_errors=True)
         with self.engine.begin() as connection:
+            connection.execute(delete(batch_chunks).where(batch_chunks.c.job_id == job.id))
             connection.execute(delete(batch_jobs).where(batch_jobs.c.id == job.id))
 
     def checked_letters(self, job, template):
@@ -281,8 +284,8 @@ class JobStore:
         with self.engine.connect() as connection:
             running = connection.execute(select(batch_jobs.c.id, batch_jobs.c.runner, batch_jobs.c.heartbeat,
                                                 batch_jobs.c.attempts).where(batch_jobs.c.state == "running")).all()
-        dead = [row for row in running
-                if gone_from_this_host(row.runner) or row.heartbeat is None or now - row.heartbeat > STALE_AFTER]
+        dead = [row for row in running if not row.runner.startswith(CHUNKED) and (
+                gone_from_this_host(row.runner) or row.heartbeat is None or now - row.heartbeat > STALE_AFTER)]
         return [row.id for row in dead if self.take_back(row.id, row.runner, row.attempts)]
 
     def take_back(self, job_id, runner, attempts):
@@ -296,6 +299,43 @@ class JobStore:
             return connection.execute(update(batch_jobs).where(
                 batch_jobs.c.id == job_id, batch_jobs.c.runner == runner, batch_jobs.c.state == "running")
                 .values(**values)).rowcount == 1
+
+
+    # for jobs written in chunks
+
+    def mark_running(self, job):
+        """Record that a queued job's first chunk is being written (once, whichever worker comes first)."""
+        now = utc_now()
+        with self.engine.begin() as connection:
+            if connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "queued")
+                                  .values(state="running", runner=CHUNKED, started=now, heartbeat=now)).rowcount:
+                job.state, job.runner, job.started = "running", CHUNKED, now
+
+    def chunk_done(self, job, chunk, letters):
+        """Record a chunk as written, once however often it is; update the job's progress; return chunks done."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(batch_chunks).values(job_id=job.id, chunk=chunk, letters=letters))
+        except IntegrityError:  # written before, by a worker that died before telling the queue
+            pass
+        with self.engine.begin() as connection:
+            done, count = connection.execute(select(func.coalesce(func.sum(batch_chunks.c.letters), 0), func.count())
+                                             .where(batch_chunks.c.job_id == job.id)).one()
+            connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "running")
+                               .values(done=done, heartbeat=utc_now()))
+        job.done = int(done)
+        return int(count)
+
+    def finish(self, job):
+        """Record a running job's end (done or failed), once: return False if it had ended already."""
+        values = {name: getattr(job, name) for name in ("state", "letters", "pages", "render_problems", "problems",
+                                                        "valid", "message", "done", "stored_bytes")}
+        job.finished = utc_now()
+        job.expires = job.finished + self.retention
+        with self.engine.begin() as connection:
+            return connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id,
+                                                               batch_jobs.c.state.in_(UNFINISHED))
+                                      .values(**values, finished=job.finished, expires=job.expires)).rowcount == 1
 
 
 def first_letters(check):

@@ -75,17 +75,28 @@ batch_jobs = Table(
 )
 
 
+batch_chunks = Table(
+    "batch_chunks", metadata,  # the chunks of a job written so far, when its rows are written as chunks by workers
+    Column("job_id", String(24), primary_key=True),
+    Column("chunk", Integer, primary_key=True),
+    Column("letters", Integer, nullable=False),  # letters written (rows that failed are in the chunk's file)
+)
+
+
 def sqlite_url(instance_path):
     """Return the embedded default database: a SQLite file in the instance folder."""
     return f"sqlite:///{Path(instance_path).resolve() / 'letterhouse.sqlite3'}"
 
 
-def database_engine(url):
-    """Return an engine for a database URL; SQLite gets WAL and a patient lock, so processes can share it."""
+def database_engine(url, pooled=True):
+    """Return an engine for a database URL; SQLite gets WAL and a patient lock, so processes can share it.
+
+    :param pooled: keep connections open between uses; not for a process that forks workers after using it.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True) if pooled else create_engine(url, poolclass=NullPool)
     Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30}, poolclass=NullPool)
     event.listen(engine, "connect", sqlite_pragmas)

@@ -3,22 +3,37 @@
 import logging
 import signal
 import threading
+import time
 from pathlib import Path
 
 from letterhouse.batch.job_records import JobStore
-from letterhouse.batch.job_runner import LocalRunner, RunnerSettings
+from letterhouse.batch.job_runner import SWEEP_EVERY, LocalRunner, RunnerSettings
 from letterhouse.batch.job_tables import database_engine, sqlite_url, upgrade_database
 from letterhouse.letters.catalog import catalog_from_config
 
 LOGGER = logging.getLogger(__name__)
 
 
-def open_job_store(config):
+def open_job_store(config, pooled=True):
     """Return a JobStore (without a runner) on the configured database, migrated, and results folder."""
     instance = Path(config["INSTANCE_PATH"])
-    engine = database_engine(config["DATABASE_URL"] or sqlite_url(instance))
+    engine = database_engine(config["DATABASE_URL"] or sqlite_url(instance), pooled)
     upgrade_database(engine)
     return JobStore(engine, config["RESULTS_PATH"] or instance / "results", config["JOB_RETENTION_HOURS"])
+
+
+def sweep_forever(store, every=SWEEP_EVERY):
+    """Remove expired batches every so often, on a daemon thread, for as long as this process runs."""
+
+    def sweep():
+        while True:
+            try:
+                store.remove_expired()
+            except Exception:  # a database away for a moment must not end the sweeping
+                LOGGER.exception("Could not remove expired batches")
+            time.sleep(every)
+
+    threading.Thread(target=sweep, name="letterhouse-sweeper", daemon=True).start()
 
 
 def run_local_worker(config, poll=1.0):

@@ -73,7 +73,11 @@ def start_worker(template, body_code):
 
 def render_task(task, max_pages, time_limit=None):
     """Return the RenderedLetter of one task (runs in a worker)."""
-    letter = Letter(_worker_template, task.values, task.seed)
+    return rendered_letter(Letter(_worker_template, task.values, task.seed), task, max_pages, time_limit)
+
+
+def rendered_letter(letter, task, max_pages, time_limit=None):
+    """Return the RenderedLetter of one task's letter, written in this process; a letter that fails says why."""
     try:
         rendered = write_letter_pdf(letter, max_pages, time_limit)
     except LetterRefused as error:

@@ -3,6 +3,7 @@
 import functools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -39,28 +40,42 @@ def serve_command(host, port, dev, workers, threads):
     config = create_app(click.get_current_context().obj, run_batches=False).config
     from letterhouse.web.server import serve
 
+    runner = None if config["BROKER_URL"] else RUNNER_COMMAND  # with a broker, `letterhouse worker`s write batches
     serve(functools.partial(create_app, run_batches=False), host, port, workers or config["SERVER_WORKERS"],
-          threads or config["SERVER_THREADS"], config["SERVER_TIMEOUT"], runner_command=RUNNER_COMMAND)
+          threads or config["SERVER_THREADS"], config["SERVER_TIMEOUT"], runner_command=runner)
 
 
 @click.command("worker")
 def worker_command():
-    """Write the batches the site and the API start, on BATCH_WORKERS render processes, until stopped.
+    """Write the batches the site and the API start, on BATCH_WORKERS processes, until stopped.
 
-    `letterhouse serve` runs one itself; run more, on this host or others sharing DATABASE_URL
-    and RESULTS_PATH, to write more batches at once. A batch being written when a worker stops
-    or dies is written again by the next.
+    With BROKER_URL, a Celery worker taking chunks of batches from the broker: run as many as
+    you like, on any host sharing DATABASE_URL and RESULTS_PATH. Without, the embedded
+    default's runner, which `letterhouse serve` starts itself. A batch (or chunk) being
+    written when a worker stops or dies is written again by another.
 
     Example:
 
         letterhouse worker
     """
-    from letterhouse.batch.local_worker import run_local_worker
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s [runner] %(levelname)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [worker] %(levelname)s %(message)s")
     settings = command_settings()
     settings["INSTANCE_PATH"] = str(Path(settings["INSTANCE_PATH"]).resolve())
-    run_local_worker(settings)
+    if not settings["BROKER_URL"]:
+        from letterhouse.batch.local_worker import run_local_worker
+
+        run_local_worker(settings)
+        return
+    from letterhouse.batch.local_worker import open_job_store, sweep_forever
+    from letterhouse.web.app import create_app
+
+    celery = create_app(settings, run_batches=False).extensions["celery"]  # migrates the database first
+    sweep_forever(open_job_store(settings, pooled=False))
+    arguments = ["worker", "--loglevel=INFO", "--pool=prefork", "--without-mingle", "--without-gossip",
+                 f"--hostname=letterhouse-{os.getpid()}@%h"]
+    if settings["BATCH_WORKERS"]:
+        arguments.append(f"--concurrency={settings['BATCH_WORKERS']}")
+    celery.worker_main(arguments)
 
 
 @click.command("bench")

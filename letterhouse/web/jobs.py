@@ -2,9 +2,11 @@
 
 from flask import current_app
 
+from letterhouse.batch.celery_tasks import CeleryRunner
 from letterhouse.batch.job_runner import LocalRunner, RunnerSettings, ServerRunner, ThreadRunner
 from letterhouse.batch.local_worker import open_job_store
 from letterhouse.batch.outputs import DEFAULT_OUTPUT
+from letterhouse.web.celery_app import celery_init_app
 from letterhouse.web.clients import requesting_client
 from letterhouse.web.extensions import CATALOG
 
@@ -14,11 +16,14 @@ EXTENSION = "letterhouse.batch.jobs"
 def init_app(app, run_batches=True):
     """Give the app its job store, its database migrated to the latest, and clear out expired jobs.
 
-    :param run_batches: write batches on a thread of this process; False under `letterhouse serve`,
-        whose one runner process writes every worker's batches.
+    With BROKER_URL, batches are sent to Celery workers (`letterhouse worker`) in chunks; otherwise
+    :param run_batches: says whether to write them on a thread of this process; False under
+        `letterhouse serve`, whose one runner process writes every web worker's batches.
     """
     store = open_job_store(app.config)
-    if run_batches:
+    if app.config["BROKER_URL"]:
+        store.runner = CeleryRunner(celery_init_app(app), store)
+    elif run_batches:
         store.runner = ThreadRunner(LocalRunner(store, app.extensions[CATALOG], RunnerSettings.from_config(app.config)))
     else:
         store.runner = ServerRunner()

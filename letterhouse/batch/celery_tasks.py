@@ -1,0 +1,78 @@
+"""Batches on Celery: a job's chunks sent as tasks any worker may take, acknowledged late, written idempotently."""
+
+import os
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from letterhouse.batch.chunks import chunk_count, write_chunk
+from letterhouse.batch.job_runner import JobRunner, RunnerSettings
+from letterhouse.batch.local_worker import open_job_store
+from letterhouse.letters.catalog import catalog_from_config
+
+WRITE_CHUNK = "letterhouse.write_chunk"
+TASKS_PER_CHILD = 50  # a worker process is replaced after this many chunks, so memory cannot creep up
+
+
+def make_celery(config, task_cls="celery.app.task:Task"):
+    """Return the Celery app for the settings, its one task registered. Results are not kept by Celery:
+    progress and results go to the job record and the results folder."""
+    celery = Celery("letterhouse", broker=config["BROKER_URL"], task_cls=task_cls)
+    celery.conf.update(
+        task_acks_late=True,  # a chunk is acknowledged once written: a worker that dies leaves it to another
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,  # a worker holds only the chunk it writes, so the others share the rest
+        task_ignore_result=True,
+        task_default_queue=config["BROKER_QUEUE"],
+        broker_transport_options=transport_options(config["BROKER_VISIBILITY_TIMEOUT"]),
+        broker_connection_retry_on_startup=True,
+        worker_max_tasks_per_child=TASKS_PER_CHILD,
+        worker_hijack_root_logger=False,
+    )
+    celery.conf.letterhouse_settings = dict(config)
+    celery.task(name=WRITE_CHUNK, bind=True)(write_chunk_task)
+    return celery
+
+
+def transport_options(visibility_timeout):
+    """Return Redis's options: a chunk held by a dead worker goes back to the queue after visibility_timeout,
+    looked for every few seconds (kombu's default looks every 100 s)."""
+    return {"visibility_timeout": visibility_timeout, "unacked_restore_throttle": 1,
+            "unacked_restore_interval": max(1, min(10, visibility_timeout // 5))}
+
+
+def write_chunk_task(task, job_id, chunk):
+    """Write one chunk of a batch (runs in a worker)."""
+    store, catalog, settings = worker_environment(task.app.conf.letterhouse_settings)
+    write_chunk(store, catalog, settings, job_id, chunk)
+
+
+_environments = {}  # pid -> (store, catalog, settings): each worker process opens the database itself
+
+
+def worker_environment(config):
+    pid = os.getpid()
+    if pid not in _environments:
+        _environments.clear()
+        _environments[pid] = (open_job_store(config), catalog_from_config(config), RunnerSettings.from_config(config))
+    return _environments[pid]
+
+
+@worker_process_init.connect
+def forget_the_parents_connections(**kwargs):
+    """A forked worker process must not use the database connections its parent opened."""
+    for store, _, _ in _environments.values():
+        store.engine.dispose(close=False)
+    _environments.clear()
+
+
+class CeleryRunner(JobRunner):
+    """Sends a queued job's chunks to the broker, for `letterhouse worker` processes anywhere to write."""
+
+    def __init__(self, celery, store):
+        self.celery, self.store = celery, store
+
+    def submit(self, job_id):
+        job = self.store.get(job_id)
+        for chunk in range(chunk_count(job)):
+            self.celery.send_task(WRITE_CHUNK, args=[job_id, chunk])
