@@ -237,6 +237,9 @@ SLOW_TESTS = frozenset({
     "test_batch_reports_progress_as_plain_lines_when_not_on_a_terminal",
     "test_skip_invalid_writes_the_good_rows_and_lists_the_others_beside_the_output",
     "test_fields_csv_is_a_header_row_that_batch_accepts_back",
+    "test_the_app_keeps_its_batches_in_the_database_it_is_given",
+    "test_a_chunk_written_twice_counts_once_and_the_result_holds_every_letter_once",
+    "test_memory_stays_flat_however_many_letters_are_joined",
     # Letters rendered several times over to compare them.
     "test_write_it_again_writes_the_same_words_in_a_new_hand",
     "test_a_letter_is_written_again_to_the_byte_from_its_metadata",  # a second Python process

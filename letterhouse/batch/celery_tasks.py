@@ -1,5 +1,6 @@
 """Batches on Celery: a job's chunks sent as tasks any worker may take, acknowledged late, written idempotently."""
 
+import logging
 import os
 
 from celery import Celery
@@ -10,6 +11,7 @@ from letterhouse.batch.job_runner import JobRunner, RunnerSettings
 from letterhouse.batch.local_worker import open_job_store
 from letterhouse.letters.catalog import catalog_from_config
 
+LOGGER = logging.getLogger(__name__)
 WRITE_CHUNK = "letterhouse.write_chunk"
 TASKS_PER_CHILD = 50  # a worker process is replaced after this many chunks, so memory cannot creep up
 
@@ -74,5 +76,10 @@ class CeleryRunner(JobRunner):
 
     def submit(self, job_id):
         job = self.store.get(job_id)
-        for chunk in range(chunk_count(job)):
-            self.celery.send_task(WRITE_CHUNK, args=[job_id, chunk])
+        try:
+            for chunk in range(chunk_count(job)):
+                self.celery.send_task(WRITE_CHUNK, args=[job_id, chunk])
+        except Exception:  # the broker is away: the batch fails now, saying so, rather than waiting forever
+            LOGGER.exception("Batch %s could not be sent to the broker", job_id)
+            job.state, job.message = "failed", "The batch could not be queued just now. Please start it again."
+            self.store.finish(job)

@@ -39,8 +39,8 @@ def write_chunk(store, catalog, settings, job_id, chunk):
         return  # removed, failed or done already: a redelivered task has nothing to do
     store.mark_running(job)
     try:
-        check = checked_batch(store, job, catalog.usable_template(job.slug))
-        entries = [written_letter(store, job, item, settings) for item in chunk_letters(check, chunk)]
+        letters = chunk_letters(store, job, catalog.usable_template(job.slug), chunk)
+        entries = [written_letter(store, job, item, settings) for item in letters]
         replace_file(letters_folder(store, job) / f"chunk-{chunk:05d}.json", json.dumps(entries).encode())
         if store.chunk_done(job, chunk, sum(1 for entry in entries if not entry[4])) == chunk_count(job):
             assemble(store, job)
@@ -51,8 +51,11 @@ def write_chunk(store, catalog, settings, job_id, chunk):
             store.remove_personal_data(job)
 
 
-def chunk_letters(check, chunk):
-    return check.letters[chunk * CHUNK_ROWS:(chunk + 1) * CHUNK_ROWS]
+def chunk_letters(store, job, template, chunk):
+    """Return the chunk's checked letters: only those are made into Letters, unless the template has changed."""
+    start, stop = chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS
+    letters = store.checked_letters(job, template, start, stop) if template.digest == job.digest else None
+    return letters if letters is not None else checked_batch(store, job, template).letters[start:stop]
 
 
 def written_letter(store, job, item, settings):

@@ -174,12 +174,13 @@ class JobStore:
             connection.execute(delete(batch_chunks).where(batch_chunks.c.job_id == job.id))
             connection.execute(delete(batch_jobs).where(batch_jobs.c.id == job.id))
 
-    def checked_letters(self, job, template):
-        """Return the RowLetters stored when the job's rows were checked, or None when there are none."""
+    def checked_letters(self, job, template, start=0, stop=None):
+        """Return the RowLetters stored when the job's rows were checked (those from start to stop), or None."""
         try:
             items = json.loads(self.letters_path(job).read_text(encoding="utf-8"), object_hook=typed_value)
         except (OSError, ValueError):
             return None
+        items = items[start:stop]
         # The row's cells are not kept beside its letter: its place is all the letter's file name needs.
         return [RowLetter(Row(ordinal, number, {}), Letter(template, values, seed))
                 for ordinal, number, values, seed in items]

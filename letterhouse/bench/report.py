@@ -33,6 +33,18 @@ def print_report(figures):
     realism = figures["realism"]
     click.echo(f"6. Handwriting: a 'natural' letter {realism['natural_ms']} ms vs 'neat' without variants "
                f"{realism['neat_ms']} ms -> {realism['ratio']}x (target <= 1.5: {verdict(realism['ratio'] <= 1.5)})")
+    if "celery" in figures:
+        print_celery(figures["celery"])
+
+
+def print_celery(celery):
+    """Echo section 7: Celery workers, one render process each."""
+    one, two, killed = celery["1_workers"], celery["2_workers"], celery["2_workers_one_killed_at_30%"]
+    click.echo(f"7. Celery, {one['letters']} letters: 1 worker {one['letters_per_s']} letters/s, 2 workers "
+               f"{two['letters_per_s']} letters/s -> {celery['speed_up']}x (target >= {TARGETS['speed_up']}: "
+               f"{verdict(celery['speed_up'] >= TARGETS['speed_up'])}); one of 2 killed at 30%: "
+               f"{killed['letters']} letters in {killed['seconds']} s ({celery['seconds_lost_to_the_kill']} s lost), "
+               f"every row exactly once: {killed['every_row_once']}")
 
 
 def print_batch(batch):

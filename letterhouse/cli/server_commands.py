@@ -84,12 +84,15 @@ def worker_command():
 @click.option("--clients", default=8, show_default=True, help="Concurrent web clients in section 4.")
 @click.option("--requests", "requests_per_client", default=25, show_default=True, help="Requests per web client.")
 @click.option("--soak", default=2000, show_default=True, help="Consecutive renders for the memory check.")
+@click.option("--celery-letters", default=600, show_default=True,
+              help="Letters in the Celery batch of section 7 (run only when BROKER_URL is set).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
-def bench_command(rounds, letters, clients, requests_per_client, soak, json_path):
+def bench_command(rounds, letters, clients, requests_per_client, soak, celery_letters, json_path):
     """Measure Letterhouse against a plain WeasyPrint render of the same page, side by side.
 
     Sections: a warm one-page letter and the WeasyPrint floor; cold start; a batch with 1 and
-    2 workers; the production server under concurrent clients; memory over many renders.
+    2 workers; the production server under concurrent clients; memory over many renders;
+    with BROKER_URL set, a batch on 1 and 2 Celery workers, and with one killed at 30%.
 
     Example:
 
@@ -106,6 +109,11 @@ def bench_command(rounds, letters, clients, requests_per_client, soak, json_path
     figures["web"] = bench.web_load(clients, requests_per_client, workers=2)
     figures["memory"] = bench.memory_soak(catalog, soak)
     figures["realism"] = bench.realism_cost(catalog, rounds=rounds)
+    broker_url = command_settings()["BROKER_URL"]
+    if broker_url:
+        from letterhouse.bench.celery_scaling import celery_scaling
+
+        figures["celery"] = celery_scaling(catalog, celery_letters, broker_url)
     print_report(figures)
     if json_path:
         Path(json_path).write_text(json.dumps(figures, indent=2))
