@@ -3,6 +3,7 @@
 import datetime
 import io
 import socket
+import threading
 import time
 import zipfile
 
@@ -12,7 +13,14 @@ from conftest import BUNDLED_TEMPLATES, pdf_text
 from letterhouse import create_app
 from letterhouse.batch.checking import check_rows
 from letterhouse.batch.chunks import write_chunk
-from letterhouse.batch.job_records import MAX_ATTEMPTS, STALE_AFTER, JobStore, TooMuchStored, utc_now
+from letterhouse.batch.job_records import (
+    MAX_ATTEMPTS,
+    STALE_AFTER,
+    JobStore,
+    TooManyBatches,
+    TooMuchStored,
+    utc_now,
+)
 from letterhouse.batch.job_runner import RunnerSettings
 from letterhouse.batch.job_tables import database_engine, upgrade_database
 from letterhouse.batch.rows import read_rows
@@ -141,3 +149,23 @@ def test_a_chunk_written_twice_counts_once_and_the_result_holds_every_letter_onc
         assert archive.namelist() == [f"{n:04d}-anniversary-to-guest{n}.pdf" for n in range(1, 6)]
     assert not store.rows_path(done).exists() and not (store.folder(job.id) / "letters").exists()
     assert store.recover(now=utc_now() + STALE_AFTER * 10) == []  # a chunked job is never taken back as a runner's
+
+
+def test_requests_starting_batches_at_once_cannot_both_pass_the_clients_limit(store, template):
+    jobs = [upload(store, template) for _ in range(6)]
+    store.runner = type("Recorder", (), {"submit": lambda self, job_id: None})()
+    outcomes = []
+
+    def start(job):
+        try:
+            outcomes.append(store.start(job, client_limit=2))
+        except TooManyBatches:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=start, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(str, outcomes)) == ["True", "True"] + ["refused"] * 4
+    assert store.unfinished_for("session:visitor") == 2

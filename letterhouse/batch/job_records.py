@@ -9,7 +9,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from letterhouse.batch.checking import RowLetter, RowProblem
@@ -234,11 +234,15 @@ class JobStore:
         """
         if job.state != "checked" or (job.problems and not skip_invalid) or not job.valid:
             return False
-        self.refuse_if_busy(job.owner, client_limit)
         result = f"{job.id}/result{OUTPUT_KINDS[output].extension}"
         claimed = dict(state="queued", output=output, duplex=bool(duplex), skip_invalid=bool(skip_invalid),
                        result=result, expires=utc_now() + self.retention)
         with self.engine.begin() as connection:  # one request wins, even across servers
+            one_owner_at_a_time(connection, job.owner)  # so two requests at once cannot both pass the limit
+            unfinished = connection.execute(select(func.count()).where(
+                batch_jobs.c.owner == job.owner, batch_jobs.c.state.in_(UNFINISHED))).scalar_one()
+            if client_limit and unfinished >= client_limit:
+                raise TooManyBatches(client_limit)
             if connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "checked")
                                   .values(**claimed)).rowcount != 1:
                 return False
@@ -337,6 +341,17 @@ class JobStore:
             return connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id,
                                                                batch_jobs.c.state.in_(UNFINISHED))
                                       .values(**values, finished=job.finished, expires=job.expires)).rowcount == 1
+
+
+def one_owner_at_a_time(connection, owner):
+    """Hold, until the transaction ends, a lock that every other transaction starting this owner's batches waits on.
+
+    PostgreSQL: an advisory lock on the owner. SQLite: the database's write lock, taken by a write that changes nothing.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
+    else:
+        connection.execute(update(batch_jobs).where(batch_jobs.c.id == "").values(state="checked"))
 
 
 def first_letters(check):

@@ -236,7 +236,9 @@ PATHS = {
             "400": error_reply("The rows cannot be read, or a query parameter is wrong."),
             "404": error_reply("No such template, or one that cannot be used."),
             "413": error_reply("More than BATCH_MAX_ROWS rows, or larger than BATCH_MAX_CONTENT_LENGTH."),
-            "429": error_reply("This client already has BATCH_JOBS_PER_CLIENT batches queued or running."),
+            "429": error_reply("This client (its token; on an open API, its address) already has "
+                               "BATCH_JOBS_PER_CLIENT batches queued or running, or BATCH_STORED_BYTES_PER_CLIENT "
+                               "bytes of rows waiting; nothing of this batch is kept."),
             "415": error_reply("The body is neither application/json nor text/csv."),
             "422": error_reply("Rows that cannot become letters (and skip_invalid was not set).", "RowErrors"),
             **SECURED,
@@ -246,7 +248,7 @@ PATHS = {
         "operationId": "getBatch",
         "parameters": [BATCH_PARAMETER],
         "responses": {"200": {"description": "The batch.", "content": json_content(ref("Batch"))},
-                      "404": error_reply("No such batch (it may have expired)."), **SECURED},
+                      "404": error_reply("No such batch of this client's (it may have expired)."), **SECURED},
     }},
     "/batches/{job_id}/result": {"get": {
         "summary": "The finished batch: a ZIP of PDFs or one combined PDF",
@@ -254,7 +256,7 @@ PATHS = {
         "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
         "responses": {
             "200": {"description": "The letters.", "content": {kind.mimetype: {} for kind in DOWNLOADS.values()}},
-            "404": error_reply("No such batch (it may have expired)."),
+            "404": error_reply("No such batch of this client's (it may have expired)."),
             "409": error_reply("The batch has not finished, or it failed."),
             **SECURED,
         },
