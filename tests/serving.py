@@ -74,7 +74,7 @@ class RunningServer:
 
 def is_runner(process):
     try:
-        return process.cmdline()[-1:] == ["worker"]
+        return "worker" in process.cmdline()[-2:]
     except psutil.NoSuchProcess:
         return False
 

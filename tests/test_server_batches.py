@@ -75,3 +75,18 @@ def safe_pgid(pid):
         return os.getpgid(pid)
     except ProcessLookupError:
         return None
+
+
+def test_a_batch_whose_server_was_killed_is_finished_by_the_next_server(tmp_path):
+    with letterhouse_serve(tmp_path, workers=1) as server:
+        status, started = call(server, "/api/v1/batches/anniversary", guests(30))
+        status_url = started["status_url"]
+        wait_for(lambda: call(server, status_url)[1]["done"] >= 3, 90, "letters written")
+        runner = server.runner_pids()[0]
+        os.killpg(server.process.pid, signal.SIGKILL)  # the master and its web workers, not a word to the runner
+        wait_for(lambda: not psutil.pid_exists(runner) or psutil.Process(runner).status() == psutil.STATUS_ZOMBIE,
+                 30, "the orphaned runner stopped")
+    with letterhouse_serve(tmp_path, workers=1) as again:  # the same instance folder and database
+        done = wait_for(lambda: (s := call(again, status_url)[1])["state"] in ("done", "failed") and s, 120,
+                        "the batch finished")
+        assert (done["state"], done["letters"]) == ("done", 30)

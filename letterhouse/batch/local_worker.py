@@ -1,6 +1,7 @@
 """The embedded default's runner process: one per server, writing every queued batch on BATCH_WORKERS processes."""
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -36,8 +37,23 @@ def sweep_forever(store, every=SWEEP_EVERY):
     threading.Thread(target=sweep, name="letterhouse-sweeper", daemon=True).start()
 
 
-def run_local_worker(config, poll=1.0):
-    """Write queued batches until SIGTERM or SIGINT; a batch being written then is queued again, not lost."""
+def watch_parent(parent, every=1.0):
+    """SIGTERM this process, on a daemon thread, once the process that started it is no longer its parent."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(every)
+        LOGGER.warning("The server that started this runner is gone; stopping")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="letterhouse-parent-watch", daemon=True).start()
+
+
+def run_local_worker(config, poll=1.0, parent=None):
+    """Write queued batches until SIGTERM or SIGINT; a batch being written then is queued again, not lost.
+
+    :param parent: the pid of the server that started this runner: when it is gone (killed, say), so is this.
+    """
     store = open_job_store(config)
     runner = LocalRunner(store, catalog_from_config(config), RunnerSettings.from_config(config))
     stop = threading.Event()
@@ -48,6 +64,8 @@ def run_local_worker(config, poll=1.0):
 
     signal.signal(signal.SIGTERM, stop_now)
     signal.signal(signal.SIGINT, stop_now)
+    if parent is not None:
+        watch_parent(parent)
     LOGGER.info("Batch runner %s writing batches on %s render process(es)", runner.name,
                 runner.settings.workers or "one per core")
     try:

@@ -11,7 +11,7 @@ import click
 
 from letterhouse.cli.settings import command_settings, open_catalog
 
-RUNNER_COMMAND = [sys.executable, "-m", "letterhouse.cli", "worker"]
+RUNNER_COMMAND = [sys.executable, "-m", "letterhouse.cli", "worker", "--stop-with-parent"]
 
 
 @click.command("serve")
@@ -46,7 +46,9 @@ def serve_command(host, port, dev, workers, threads):
 
 
 @click.command("worker")
-def worker_command():
+@click.option("--stop-with-parent", is_flag=True, hidden=True,
+              help="Stop when the process that started this one is gone (the server's own runner does).")
+def worker_command(stop_with_parent):
     """Write the batches the site and the API start, on BATCH_WORKERS processes, until stopped.
 
     With BROKER_URL, a Celery worker taking chunks of batches from the broker: run as many as
@@ -64,7 +66,7 @@ def worker_command():
     if not settings["BROKER_URL"]:
         from letterhouse.batch.local_worker import run_local_worker
 
-        run_local_worker(settings)
+        run_local_worker(settings, parent=os.getppid() if stop_with_parent else None)
         return
     from letterhouse.batch.local_worker import open_job_store, sweep_forever
     from letterhouse.web.app import create_app
