@@ -1,10 +1,12 @@
 """Batches on Celery: a job's chunks sent as tasks any worker may take, acknowledged late, written idempotently."""
 
+import datetime
 import logging
 import os
 
 from celery import Celery
 from celery.signals import worker_process_init
+from kombu.exceptions import ChannelError
 
 from letterhouse.batch.chunks import chunk_count, write_chunk
 from letterhouse.batch.job_runner import JobRunner, RunnerSettings
@@ -66,6 +68,38 @@ def forget_the_parents_connections(**kwargs):
     for store, _, _ in _environments.values():
         store.engine.dispose(close=False)
     _environments.clear()
+
+
+def resend_stalled(store, celery, older_than):
+    """Send again the chunks of batches that have made no progress for older_than while the queue is empty:
+    their tasks were lost (a web worker died between queuing a batch and sending it, or the broker lost them).
+    Writing a chunk twice is harmless. Return the ids of the batches resent."""
+    if queue_length(celery):
+        return []  # work is waiting: these batches are behind it, not lost
+    resent = []
+    for job in store.stalled_chunked_jobs(older_than):
+        missing = sorted(set(range(chunk_count(job))) - store.chunks_recorded(job))
+        for chunk in missing:
+            celery.send_task(WRITE_CHUNK, args=[job.id, chunk])
+        store.touch(job.id)  # and not again before another older_than without progress
+        LOGGER.warning("Batch %s made no progress; sent its chunks %s again", job.id, missing)
+        resent.append(job.id)
+    return resent
+
+
+def stalled_after(config):
+    """Return how long a batch may show no progress before its chunks are sent again: past any redelivery."""
+    return datetime.timedelta(seconds=2 * config["BROKER_VISIBILITY_TIMEOUT"] + 60)
+
+
+def queue_length(celery):
+    """Return how many tasks wait in the batches' queue of the broker."""
+    with celery.connection_for_read() as connection:
+        try:
+            return connection.default_channel.queue_declare(queue=celery.conf.task_default_queue,
+                                                            passive=True).message_count
+        except ChannelError:  # no such queue yet: nothing waits in it
+            return 0
 
 
 class CeleryRunner(JobRunner):

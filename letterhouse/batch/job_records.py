@@ -316,6 +316,27 @@ class JobStore:
                                   .values(state="running", runner=CHUNKED, started=now, heartbeat=now)).rowcount:
                 job.state, job.runner, job.started = "running", CHUNKED, now
 
+    def stalled_chunked_jobs(self, older_than, now=None):
+        """Return the queued or chunked-running jobs with no sign of progress for older_than (a timedelta)."""
+        since = (now or utc_now()) - older_than
+        with self.engine.connect() as connection:
+            ids = connection.execute(select(batch_jobs.c.id).where(
+                batch_jobs.c.state.in_(UNFINISHED), batch_jobs.c.runner.in_(("", CHUNKED)),
+                func.coalesce(batch_jobs.c.heartbeat, batch_jobs.c.created) < since)).scalars().all()
+        return [job for job in map(self.get, ids) if job is not None]
+
+    def touch(self, job_id):
+        """Record a sign of life for an unfinished job (its heartbeat) without changing anything else."""
+        with self.engine.begin() as connection:
+            connection.execute(update(batch_jobs).where(batch_jobs.c.id == job_id, batch_jobs.c.state.in_(UNFINISHED))
+                               .values(heartbeat=utc_now()))
+
+    def chunks_recorded(self, job):
+        """Return the numbers of the job's chunks recorded as written."""
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(batch_chunks.c.chunk).where(batch_chunks.c.job_id == job.id))
+                       .scalars())
+
     def chunk_done(self, job, chunk, letters):
         """Record a chunk as written, once however often it is; update the job's progress; return chunks done."""
         try:

@@ -23,15 +23,20 @@ def open_job_store(config, pooled=True):
     return JobStore(engine, config["RESULTS_PATH"] or instance / "results", config["JOB_RETENTION_HOURS"])
 
 
-def sweep_forever(store, every=SWEEP_EVERY):
-    """Remove expired batches every so often, on a daemon thread, for as long as this process runs."""
+def sweep_forever(store, every=SWEEP_EVERY, also=None):
+    """Remove expired batches every so often, on a daemon thread, for as long as this process runs.
+
+    :param also: a function to call on each sweep as well (a Celery worker resends lost chunks).
+    """
 
     def sweep():
         while True:
             try:
                 store.remove_expired()
-            except Exception:  # a database away for a moment must not end the sweeping
-                LOGGER.exception("Could not remove expired batches")
+                if also:
+                    also()
+            except Exception:  # a database or broker away for a moment must not end the sweeping
+                LOGGER.exception("Could not sweep the batches")
             time.sleep(every)
 
     threading.Thread(target=sweep, name="letterhouse-sweeper", daemon=True).start()

@@ -68,11 +68,13 @@ def worker_command(stop_with_parent):
 
         run_local_worker(settings, parent=os.getppid() if stop_with_parent else None)
         return
+    from letterhouse.batch.celery_tasks import resend_stalled, stalled_after
     from letterhouse.batch.local_worker import open_job_store, sweep_forever
     from letterhouse.web.app import create_app
 
     celery = create_app(settings, run_batches=False).extensions["celery"]  # migrates the database first
-    sweep_forever(open_job_store(settings, pooled=False))
+    store = open_job_store(settings, pooled=False)
+    sweep_forever(store, every=60, also=lambda: resend_stalled(store, celery, stalled_after(settings)))
     arguments = ["worker", "--loglevel=INFO", "--pool=prefork", "--without-mingle", "--without-gossip",
                  f"--hostname=letterhouse-{os.getpid()}@%h"]
     if settings["BATCH_WORKERS"]:
