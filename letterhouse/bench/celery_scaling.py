@@ -30,9 +30,14 @@ def celery_scaling(catalog, letters, broker_url, slug="thank-you"):
     with tempfile.TemporaryDirectory() as folder:
         settings = bench_settings(Path(folder), broker_url, catalog)
         store = open_job_store(settings)
-        store.runner = CeleryRunner(make_celery(settings), store)
-        results = {f"{n}_workers": timed_batch(store, settings, slug, data, check, n) for n in (1, 2)}
-        results["2_workers_one_killed_at_30%"] = timed_batch(store, settings, slug, data, check, 2, kill_at=0.3)
+        celery = make_celery(settings)
+        store.runner = CeleryRunner(celery, store)
+        try:
+            results = {f"{n}_workers": timed_batch(store, settings, slug, data, check, n) for n in (1, 2)}
+            results["2_workers_one_killed_at_30%"] = timed_batch(store, settings, slug, data, check, 2, kill_at=0.3)
+        finally:
+            with celery.connection_for_write() as connection:  # the bench's own queue goes with it
+                connection.default_channel.queue_delete(settings["BROKER_QUEUE"])
     one, two = results["1_workers"], results["2_workers"]
     results["speed_up"] = round(two["letters_per_s"] / one["letters_per_s"], 2)
     results["seconds_lost_to_the_kill"] = round(results["2_workers_one_killed_at_30%"]["seconds"] - two["seconds"], 1)
