@@ -5,7 +5,7 @@ import datetime
 import pytest
 from conftest import BUNDLED_TEMPLATES
 
-from letterhouse.batch.celery_tasks import make_celery, queue_length, resend_stalled
+from letterhouse.batch.celery_tasks import delete_queue, make_celery, queue_length, resend_stalled
 from letterhouse.batch.checking import check_rows
 from letterhouse.batch.chunks import chunk_count
 from letterhouse.batch.job_records import JobStore
@@ -28,8 +28,7 @@ class LostOnTheWay:
 def celery(redis_url, redis_prefix):
     celery = make_celery(load_settings({"BROKER_URL": redis_url, "BROKER_QUEUE": redis_prefix + "batches"}))
     yield celery
-    with celery.connection_for_write() as connection:
-        connection.default_channel.queue_delete(celery.conf.task_default_queue)
+    delete_queue(celery, celery.conf.task_default_queue)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import zipfile
 from conftest import pdf_text
 from serving import copy_bundled_templates, letterhouse_command, letterhouse_serve, server_environment, stop
 
-from letterhouse.batch.celery_tasks import make_celery
+from letterhouse.batch.celery_tasks import delete_queue, make_celery
 from letterhouse.config import load_settings
 
 TOKENS = "studio-a,studio-b"
@@ -90,5 +90,4 @@ def test_two_workers_write_a_batch_that_a_second_server_shows_even_when_one_is_k
         for n in (1, 21, 41, 100):
             assert f"Dear Guest{n:03d}," in pdf_text(archive.read(f"{n:04d}-anniversary-to-guest{n:03d}.pdf"))
     celery = make_celery(load_settings({"BROKER_URL": redis_url, "BROKER_QUEUE": settings["LETTERHOUSE_BROKER_QUEUE"]}))
-    with celery.connection_for_write() as connection:  # leave the shared Redis as it was found
-        connection.default_channel.queue_delete(settings["LETTERHOUSE_BROKER_QUEUE"])
+    delete_queue(celery, settings["LETTERHOUSE_BROKER_QUEUE"])  # leave a shared Redis as it was found

@@ -102,6 +102,13 @@ def queue_length(celery):
             return 0
 
 
+def delete_queue(celery, name):
+    """Remove a queue, its waiting tasks and kombu's records of it from a Redis broker (for tests and the bench)."""
+    with celery.connection_for_write() as connection:
+        keys = [name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}"]
+        connection.default_channel.client.delete(*keys)
+
+
 class CeleryRunner(JobRunner):
     """Sends a queued job's chunks to the broker, for `letterhouse worker` processes anywhere to write."""
 

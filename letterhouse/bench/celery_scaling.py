@@ -11,7 +11,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from letterhouse.batch.celery_tasks import CeleryRunner, make_celery
+from letterhouse.batch.celery_tasks import CeleryRunner, delete_queue, make_celery
 from letterhouse.batch.checking import check_rows
 from letterhouse.batch.local_worker import open_job_store
 from letterhouse.batch.rows import read_rows
@@ -36,8 +36,7 @@ def celery_scaling(catalog, letters, broker_url, slug="thank-you"):
             results = {f"{n}_workers": timed_batch(store, settings, slug, data, check, n) for n in (1, 2)}
             results["2_workers_one_killed_at_30%"] = timed_batch(store, settings, slug, data, check, 2, kill_at=0.3)
         finally:
-            with celery.connection_for_write() as connection:  # the bench's own queue goes with it
-                connection.default_channel.queue_delete(settings["BROKER_QUEUE"])
+            delete_queue(celery, settings["BROKER_QUEUE"])  # the bench's own queue goes with it
     one, two = results["1_workers"], results["2_workers"]
     results["speed_up"] = round(two["letters_per_s"] / one["letters_per_s"], 2)
     results["seconds_lost_to_the_kill"] = round(results["2_workers_one_killed_at_30%"]["seconds"] - two["seconds"], 1)
