@@ -20,7 +20,7 @@ from letterhouse.render.provenance import read_provenance
 
 LIMITS = {"string": 200, "text": 4000}
 TEMPLATES = sorted(BUNDLED_TEMPLATES.glob("*.jinja"))
-TEMPLATES_SENTENCE = "I keep turning the number over"
+TEMPLATES_SENTENCE = "I wanted to mark it with more than a card"
 MY_SENTENCE = "Twelve years, and you still laugh at the same bad joke about the ferry."
 
 
@@ -80,6 +80,7 @@ def test_the_templates_text_left_as_it_is_prints_the_very_same_letter(path):
 
 
 def test_the_pdf_shows_the_edited_sentence_and_not_the_templates():
+    assert pdf_shows(write_letter_pdf(letter_of(ANNIVERSARY)).pdf, TEMPLATES_SENTENCE)
     pdf = write_letter_pdf(edited(sams_edit())).pdf
     assert pdf_shows(pdf, MY_SENTENCE)
     assert not pdf_shows(pdf, TEMPLATES_SENTENCE)

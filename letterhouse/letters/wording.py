@@ -59,6 +59,12 @@ def template_words(letter):
     )
 
 
+def is_the_templates_own(letter):
+    """Return whether the letter's own text is just the template's words for its details, as if never edited."""
+    own = (letter.values.get(OWN_WORDS) or "").strip()
+    return not own or words_from_text(own) == template_words(letter)
+
+
 def template_text(letter):
     """Return the letter's text as the template writes it for these details, to be edited as plain text."""
     return words_as_text(template_words(letter))
