@@ -39,10 +39,12 @@ function setUp(form) {
   let submitting = false;
 
   form.addEventListener("change", (event) => touched.add(event.target.name));
+  // The words page keeps a draft only of words changed there: the template's own are not a draft to offer back.
+  const keepUnchanged = !form.hasAttribute("data-draft-only-if-changed");
   form.addEventListener("submit", (event) => {
     if (event.defaultPrevented) return;
     submitting = true;
-    drafts.saveNow();
+    if (keepUnchanged || changed()) drafts.saveNow();
   });
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) submitting = false; // came back to this very page with the Back button
