@@ -95,6 +95,7 @@ def test_preview_edit_the_words_preview_again_and_download_the_letter_in_my_word
     preview = words.edited_preview(anniversary_values)
     assert MY_SENTENCE in letter_words_on(preview)
     assert TEMPLATES_SENTENCE not in letter_words_on(preview)
+    assert 'value="rewrite"' not in preview  # "Write it again" finds other phrasings: these words are theirs
     pdf = letters.download("anniversary", preview)
     assert pdf.mimetype == "application/pdf"
     assert pdf_shows(pdf.data, MY_SENTENCE) and not pdf_shows(pdf.data, TEMPLATES_SENTENCE)
