@@ -29,21 +29,34 @@ def field_assignment(ctx, param, values):
               help="A JSON object of field values.")
 @click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE", callback=field_assignment,
               help="One field's value; wins over --data. May be repeated.")
+@click.option("--text-file", "text_path", type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help="The whole letter in your own words, plain UTF-8 text with a blank line between paragraphs "
+                   "(the letter_text field); - reads it from stdin.")
+@click.option("--print-text", is_flag=True,
+              help="Print the letter's words as the template writes them for these details, to edit and give "
+                   "back with --text-file, instead of writing a PDF.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Where to write the PDF [default: a name like anniversary-to-chris.pdf].")
-def render_command(slug, data_path, assignments, output):
-    """Write one letter as a PDF, from a JSON file and/or FIELD=VALUE pairs.
+def render_command(slug, data_path, assignments, text_path, print_text, output):
+    """Write one letter as a PDF, from a JSON file and/or FIELD=VALUE pairs, in the template's words or yours.
 
     Exits 1, naming each field and what is wrong with it, when the values do not fit.
 
     Example:
 
         letterhouse render anniversary --data chris.json --set years=12 -o chris.pdf
+
+    In your own words: print the template's, edit them, and write the letter from them.
+
+    \b
+        letterhouse render anniversary --data chris.json --print-text > words.txt
+        letterhouse render anniversary --data chris.json --text-file words.txt
     """
     from letterhouse.batch.letter_data import letter_from_object
     from letterhouse.batch.rows import RowsError, read_object_file
     from letterhouse.letters.letter import letter_filename
     from letterhouse.letters.problems import LetterRefused
+    from letterhouse.letters.wording import template_text
     from letterhouse.render.letter_pdf import write_letter_pdf
 
     template = usable_template(slug)
@@ -51,12 +64,17 @@ def render_command(slug, data_path, assignments, output):
         mapping = {**(read_object_file(data_path) if data_path else {}), **assignments}
     except RowsError as error:
         raise click.ClickException(str(error)) from None
+    if text_path:
+        mapping["letter_text"] = read_own_words(text_path)
     letter, errors = letter_from_object(template, mapping)
     if errors:
         for name, messages in errors.items():
             click.echo(f"{name}: {' '.join(messages)}", err=True)
         sys.exit(1)
     try:
+        if print_text:
+            click.echo(template_text(letter))
+            return
         limits = render_limits()
         rendered = write_letter_pdf(letter, limits["max_pages"], limits["time_limit"])
     except LetterRefused as error:
@@ -64,6 +82,17 @@ def render_command(slug, data_path, assignments, output):
     path = Path(output or letter_filename(letter))
     path.write_bytes(rendered.pdf)
     click.echo(f"Wrote {path} ({rendered.page_count} page{'s' if rendered.page_count != 1 else ''}).")
+
+
+def read_own_words(path):
+    """Return the text of a --text-file (stdin for -), or stop with a plain message if it is not UTF-8 text."""
+    with click.open_file(path, "rb") as file:
+        raw = file.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{'stdin' if path == '-' else path} is not UTF-8 text "
+                                   f"(byte {error.start + 1} cannot be read).") from None
 
 
 @click.command("samples")

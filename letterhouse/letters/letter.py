@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from letterhouse.letters.field_types import FIELD_TYPES, as_text
-from letterhouse.letters.fields import STYLE_FIELDS
+from letterhouse.letters.fields import OWN_WORDS, STYLE_FIELDS
 from letterhouse.letters.names import greeting_name
 from letterhouse.letters.styles import NO_ENVELOPE
 
@@ -20,8 +20,9 @@ class Letter:
 
 
 STYLE_NAMES = frozenset(spec.name for spec in STYLE_FIELDS)
-# Written after the signature, never by the template: a P.S. typed or changed leaves the letter's words as they were.
-AFTER_THE_WORDS = frozenset({"postscript"})
+# Typed by the person, never written by the template: a P.S., or the whole letter in their own words.
+# Typing or changing them leaves the seed, and so the template's wording and the hand's strokes, as they were.
+NOT_IN_THE_SEED = frozenset({"postscript", OWN_WORDS})
 
 
 def derived_seed(template, values, defaulted=()):
@@ -33,7 +34,7 @@ def derived_seed(template, values, defaulted=()):
 def wording_values(values, defaulted=()):
     """Return the values the words depend on: no style, and a value left to its default (today) as empty."""
     return {name: "" if name in defaulted else value for name, value in values.items()
-            if name not in STYLE_NAMES | AFTER_THE_WORDS}
+            if name not in STYLE_NAMES | NOT_IN_THE_SEED}
 
 
 def defaulted_names(form):

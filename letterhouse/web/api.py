@@ -14,8 +14,10 @@ from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
 from letterhouse.letters.catalog import BrokenTemplate, TemplateNotFound, TemplateUnavailable, template_summary
 from letterhouse.letters.field_types import BOOLEAN_WORDS
+from letterhouse.letters.fields import OWN_WORDS
 from letterhouse.letters.letter import letter_filename
 from letterhouse.letters.problems import LetterRefused
+from letterhouse.letters.wording import template_text
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.web.jobs import job_store, start_job
@@ -167,6 +169,16 @@ def notes_header(notes):
 def letter_notes(slug):
     """Check a letter's JSON object and list every character no bundled hand can write, by field."""
     return {"notes": [note.as_dict() for note in coverage_notes(letter_from_body(slug))]}
+
+
+@bp.post("/letters/<slug>/text")
+def letter_text(slug):
+    """Answer with the letter's words as the template writes them for a JSON object's details, to edit."""
+    letter = letter_from_body(slug)
+    try:
+        return {OWN_WORDS: template_text(letter), "seed": letter.seed}
+    except LetterRefused as error:
+        raise ApiError(422, str(error), errors={}) from None
 
 
 def letter_from_body(slug):

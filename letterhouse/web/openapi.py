@@ -2,6 +2,7 @@
 
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
+from letterhouse.letters.fields import COMMON_FIELDS, OWN_WORDS
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -49,6 +50,15 @@ def error_reply(description, schema_name="Error"):
     return {"description": description, "content": json_content(ref(schema_name))}
 
 
+OWN_WORDS_PROPERTY = {
+    **field_schema(next(spec for spec in COMMON_FIELDS if spec.name == OWN_WORDS), {}),
+    "description": "Optional, on every template: the whole letter in the writer's own words, plain text with a "
+                   "blank line between paragraphs (POST /letters/{slug}/text gives the template's words to start "
+                   "from). It replaces the greeting, body, closing, signature and P.S., is printed as written "
+                   "and never run as template code, and leaves the seed the one the other values give.",
+}
+LETTER_BODY = {"type": "object", "description": "The letter's data, as GET /templates/{slug} describes.",
+               "properties": {OWN_WORDS: OWN_WORDS_PROPERTY}}
 SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
                   "description": "The template, as listed by GET /templates."}
 # POST /batches/<slug> starts a batch and GET /batches/<id> reads one: OpenAPI sees one templated path.
@@ -180,8 +190,7 @@ PATHS = {
         "summary": "Write one letter as a PDF",
         "operationId": "writeLetter",
         "parameters": [SLUG_PARAMETER],
-        "requestBody": {"required": True, "content": json_content({
-            "type": "object", "description": "The letter's data, as GET /templates/{slug} describes."})},
+        "requestBody": {"required": True, "content": json_content(LETTER_BODY)},
         "responses": {
             "200": {"description": "The letter.", "content": {"application/pdf": {}},
                     "headers": {"Letterhouse-Seed": {"schema": {"type": "string"},
@@ -214,6 +223,25 @@ PATHS = {
             "404": error_reply("No such template, or one that cannot be used."),
             "415": error_reply("The body is not application/json."),
             "422": error_reply("Values that do not fit the template's fields, by field.", "FieldErrors"),
+            **SECURED,
+        },
+    }},
+    "/letters/{slug}/text": {"post": {
+        "summary": "The letter's words as the template writes them for these details, to edit into letter_text",
+        "operationId": "letterText",
+        "parameters": [SLUG_PARAMETER],
+        "requestBody": {"required": True, "content": json_content({
+            "type": "object", "description": "The same object as POST /letters/{slug}; nothing is rendered."})},
+        "responses": {
+            "200": {"description": "Greeting, paragraphs, closing and signature and any P.S., a blank line between "
+                                   "paragraphs; the seed the letter is written with.",
+                    "content": json_content({"type": "object", "required": [OWN_WORDS, "seed"], "properties": {
+                        OWN_WORDS: {"type": "string"}, "seed": {"type": "integer"}}})},
+            "400": error_reply("The body is not a JSON object, or not valid JSON."),
+            "404": error_reply("No such template, or one that cannot be used."),
+            "415": error_reply("The body is not application/json."),
+            "422": error_reply("Values that do not fit the template's fields, by field; or a template body that "
+                               "fails.", "FieldErrors"),
             **SECURED,
         },
     }},

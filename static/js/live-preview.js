@@ -37,10 +37,11 @@ function labelOf(box) {
 }
 
 export class LivePreview {
-  constructor(form, panel, onErrors) {
+  constructor(form, panel, onErrors, onAnswer = () => {}) {
     this.form = form;
     this.panel = panel;
     this.onErrors = onErrors;
+    this.onAnswer = onAnswer; // every answer, for what else the page shows from it
     this.url = form.dataset.previewUrl;
     this.token = form.querySelector("input[name=csrf_token]")?.value || "";
     this.pages = panel.querySelector("[data-live-pages]");
@@ -115,6 +116,7 @@ export class LivePreview {
       return;
     }
     this.onErrors(answer.errors || {});
+    this.onAnswer(answer);
     if (answer.pages?.length) {
       this.showPages(answer.pages, answer.page_count);
       this.say((answer.notes || []).join(" "));
