@@ -54,6 +54,7 @@ export class LivePreview {
     this.sequence = 0;
     this.paused = false;
     this.hasPages = false;
+    this.unreadableSent = 0;
   }
 
   start() {
@@ -63,6 +64,13 @@ export class LivePreview {
     const later = () => this.schedule();
     this.form.addEventListener("input", later);
     this.form.addEventListener("change", later);
+    // A date typed part by part fires no input event until it is whole, so a date turning
+    // unreadable (31 February) is noticed on each key and when the person leaves it.
+    const datesChanged = () => {
+      if (unreadableDates(this.form).length !== this.unreadableSent) this.schedule();
+    };
+    this.form.addEventListener("keyup", datesChanged);
+    this.form.addEventListener("focusout", datesChanged);
     this.schedule(0);
   }
 
@@ -75,7 +83,8 @@ export class LivePreview {
 
   async refresh() {
     this.controller?.abort();
-    if (unreadableDates(this.form).length) {
+    this.unreadableSent = unreadableDates(this.form).length;
+    if (this.unreadableSent) {
       // Sent, it would be empty and the letter dated today: wait until the date is put right.
       this.sequence += 1;
       this.setBusy(false);
