@@ -36,10 +36,10 @@ class Studio:
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
-    def upload(self, data, filename="guests.csv", slug="anniversary"):
+    def upload(self, data, filename="guests.csv", slug="anniversary", **choices):
         token = self.csrf_token(self.open_page(slug))
         return self.client.post(f"/letters/{slug}/many", content_type="multipart/form-data",
-                                data={"csrf_token": token, "rows": (io.BytesIO(data), filename)})
+                                data={"csrf_token": token, "rows": (io.BytesIO(data), filename), **choices})
 
     def start(self, job_url, **choices):
         token = self.csrf_token(self.client.get(job_url).get_data(as_text=True))

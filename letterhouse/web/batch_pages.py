@@ -7,11 +7,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
+from letterhouse.batch.dates import DATE_ORDERS
 from letterhouse.batch.job_records import TooManyBatches
+from letterhouse.batch.options import options_message, read_batch_options, style_form_class
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.row_values import column_hint
 from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
 from letterhouse.batch.spreadsheets import header_csv, problems_csv
+from letterhouse.render.picker_samples import PICKERS
 from letterhouse.web.extensions import csrf, current_catalog
 from letterhouse.web.jobs import job_store, start_job
 
@@ -22,7 +25,17 @@ def show_page(template, problem=None, status=200):
     """Render the Many letters page: the columns, the CSV header to download, and the upload form."""
     hints = [(spec, column_hint(spec, template.limits)) for spec in template.all_fields]
     return render_template("batch.html", template=template, hints=hints, problem=problem, job=None,
-                           max_rows=current_app.config["BATCH_MAX_ROWS"]), status
+                           max_rows=current_app.config["BATCH_MAX_ROWS"], **upload_choices(template)), status
+
+
+def upload_choices(template):
+    """Return what the upload form offers besides the file, as chosen in this request (if it is a post)."""
+    try:
+        formdata = request.form if request.method == "POST" else None
+    except RequestEntityTooLarge:  # the file was too large to read: its choices with it
+        formdata = None
+    return {"style_form": style_form_class(template)(formdata=formdata), "pickers": PICKERS,
+            "date_orders": DATE_ORDERS, "chosen": request.form if formdata else {}}
 
 
 @bp.get("/letters/<slug>/many")
@@ -60,10 +73,22 @@ def upload(slug):
         return show_page(template, f"That file is larger than {megabytes:.0f} MB; split it into smaller ones.", 413)
     if uploaded is None or not uploaded.filename:
         return show_page(template, "Choose a CSV file first.", 400)
-    return check_upload(template, uploaded)
+    style = {spec_name: request.form.get(spec_name) for spec_name in style_form_class(template).specs}
+    options, errors = read_batch_options(template, request.form.get("date_order"), request.form.get("own_columns"),
+                                         style)
+    if errors:
+        return show_page(template, options_problem(template, errors), 400)
+    return check_upload(template, uploaded, options)
 
 
-def check_upload(template, uploaded):
+def options_problem(template, errors):
+    """Return the upload's wrong choices in one message, each after what it is about."""
+    labels = {"date_order": "How dates are written", "own_columns": "Your own columns",
+              **{name: spec.label for name, spec in style_form_class(template).specs.items()}}
+    return options_message(errors, labels)
+
+
+def check_upload(template, uploaded, options):
     """Check the uploaded rows and redirect to their job's page, or show why they cannot be read."""
     data = uploaded.read()
     kind = "json" if uploaded.filename.lower().endswith(".json") else "csv"
@@ -73,7 +98,7 @@ def check_upload(template, uploaded):
         return show_page(template, str(error), 413)
     except RowsError as error:
         return show_page(template, str(error), 422)
-    check = check_rows(template, row_set, max_problems=MAX_PROBLEMS_KEPT)
+    check = check_rows(template, row_set, max_problems=MAX_PROBLEMS_KEPT, options=options)
     job = job_store().create(template.slug, data, kind, check)
     return redirect(url_for("batch.job_page", slug=template.slug, job_id=job.id), 303)
 
@@ -96,7 +121,7 @@ def job_page(slug, job_id, problem=None, status=200):
     expires = datetime.datetime.fromtimestamp(job_store().expires_at(job)).astimezone()
     return render_template("batch.html", template=template, job=job, labels=labels, problem=problem,
                            expires=expires, hints=None, downloads=DOWNLOADS,
-                           default_output=DEFAULT_OUTPUT), status
+                           default_output=DEFAULT_OUTPUT, **upload_choices(template)), status
 
 
 @bp.get("/letters/<slug>/many/<job_id>/problems.csv")
