@@ -217,7 +217,7 @@ def test_a_json_array_becomes_a_zip_of_letters_in_the_background(api):
     result = api.get(status["result_url"])
     assert result.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(result.data))
-    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-zoe.pdf"]
+    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-zoe.pdf", "manifest.csv"]
     assert "Dear Zoë," in pdf_text(archive.read("0002-anniversary-to-zoe.pdf"))
 
 

@@ -1,9 +1,12 @@
 """A studio's batch: dates as its people type them, one style for every letter, its own columns in a manifest."""
 
+import csv
+import io
 import zipfile
 
 import pytest
 from conftest import pdf_fonts, pdf_text
+from pypdf import PdfReader
 from test_api import ApiClient
 from test_batch_web import Studio
 
@@ -219,3 +222,93 @@ def test_the_command_line_refuses_a_style_it_does_not_know(command_line, tmp_pat
     assert "ink: Not a valid choice. “purple” is not one of them." in result.output
     assert "colour: There is no style called “colour”" in result.output
     assert not (tmp_path / "x.zip").exists()
+
+
+# --- manifest.csv ---
+
+ORDERS = ("order_id,sender_name,recipient_name,years,ref\n"
+          "A-1001,Sam,Chris Lindqvist,12,SECRET-REF-1\n"
+          "A-1002,Sam,Alex Kim,twelve,SECRET-REF-2\n"
+          "=HYPERLINK(\"http://evil\"),Sam,=Kim Park,3,SECRET-REF-3\n")
+
+
+def manifest_rows(data):
+    assert data.startswith(b"\xef\xbb\xbf")  # the byte order mark Excel needs to read UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_a_zip_carries_a_manifest_with_the_studios_own_columns_which_are_never_printed(template, tmp_path):
+    check = checked(template, ORDERS, own_columns="order_id, ref")
+    assert problems_of(check) == ["row 3, years: Years together must be a whole number, like 12."]
+    write_batch(check, tmp_path / "letters.zip", jobs=1)
+    with zipfile.ZipFile(tmp_path / "letters.zip") as archive:
+        assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0003-anniversary-to-kim.pdf", "manifest.csv"]
+        assert manifest_rows(archive.read("manifest.csv")) == [
+            ["row", "file", "recipient", "pages", "order_id", "ref"],
+            ["2", "0001-anniversary-to-chris.pdf", "Chris Lindqvist", "1", "A-1001", "SECRET-REF-1"],
+            ["4", "0003-anniversary-to-kim.pdf", "'=Kim Park", "1", "'=HYPERLINK(\"http://evil\")", "SECRET-REF-3"],
+        ]
+        letters = [pdf_text(archive.read(name)) for name in archive.namelist() if name.endswith(".pdf")]
+    assert "Dear Chris," in letters[0]
+    assert not any(secret in text for text in letters for secret in ("A-1001", "SECRET-REF", "HYPERLINK"))
+
+
+def test_an_unmarked_extra_column_is_still_a_problem_and_a_marked_one_that_is_missing_too(template):
+    assert problems_of(checked(template, ORDERS, own_columns="order_id")) == [
+        "row 1, ref: There is no field called “ref”. Remove it, or rename it to one of the template's fields.",
+        "row 3, years: Years together must be a whole number, like 12."]
+    assert problems_of(checked(template, ORDERS, own_columns="order_id,ref,invoice"))[0] == (
+        "row 1, invoice: You marked “invoice” as your own column, but the file has no such column.")
+
+
+def test_a_field_cannot_be_marked_as_the_studios_own(template):
+    options, errors = read_batch_options(template, own_columns="order_id,recipient_name")
+    assert errors == {"own_columns": ["“recipient_name” is a field of this letter, and fields are printed; your own "
+                                      "columns are carried into manifest.csv and never printed. Rename the column."]}
+
+
+def test_one_pdf_carries_its_manifest_as_an_attachment_saying_where_each_letter_starts(template, tmp_path):
+    rows = ('[{"order_id": 17, "sender_name": "Sam", "recipient_name": "Chris", "years": 2},'
+            ' {"order_id": "B-18", "sender_name": "Sam", "recipient_name": "Alex", "years": 3}]')
+    check = checked(template, rows, kind="json", own_columns="order_id")
+    write_batch(check, tmp_path / "letters.pdf", jobs=1, duplex=True)
+    reader = PdfReader(tmp_path / "letters.pdf")
+    assert list(reader.attachments) == ["manifest.csv"]
+    assert manifest_rows(reader.attachments["manifest.csv"][0]) == [
+        ["row", "file", "recipient", "pages", "first_page", "order_id"],
+        ["1", "0001-anniversary-to-chris.pdf", "Chris", "1", "1", "17"],
+        ["2", "0002-anniversary-to-alex.pdf", "Alex", "1", "3", "B-18"],  # page 2 is the blank back
+    ]
+    assert "B-18" not in pdf_text((tmp_path / "letters.pdf").read_bytes())
+
+
+def test_a_directory_gets_its_manifest_beside_the_letters(template, tmp_path):
+    write_batch(checked(template, "sender_name,recipient_name,years\nSam,Chris,12\n"), tmp_path / "out", jobs=1)
+    assert manifest_rows((tmp_path / "out" / "manifest.csv").read_bytes()) == [
+        ["row", "file", "recipient", "pages"], ["2", "0001-anniversary-to-chris.pdf", "Chris", "1"]]
+
+
+def test_on_the_site_own_columns_reach_the_manifest_of_the_download(studio, client):
+    uploaded = studio.upload(ORDERS.encode(), own_columns="order_id,ref")
+    job_url = uploaded.headers["Location"]
+    studio.start(job_url, output="zip", skip_invalid="1")
+    studio.wait(job_url)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{job_url}/letters").data))
+    assert [row[4:] for row in manifest_rows(archive.read("manifest.csv"))] == [
+        ["order_id", "ref"], ["A-1001", "SECRET-REF-1"], ["'=HYPERLINK(\"http://evil\")", "SECRET-REF-3"]]
+    assert "manifest.csv" in client.get(job_url).get_data(as_text=True)
+
+
+def test_the_api_and_the_command_line_take_own_columns(api, command_line, tmp_path):
+    started = api.post("/api/v1/batches/anniversary?own_columns=order_id&skip_invalid=true",
+                       data=ORDERS.replace(",ref", "").replace(",SECRET-REF-1", "").replace(",SECRET-REF-2", "")
+                       .replace(",SECRET-REF-3", "").encode(), content_type="text/csv")
+    assert started.status_code == 202, started.get_json()
+    archive = zipfile.ZipFile(io.BytesIO(api.get(api.finished(started.get_json()["status_url"])["result_url"]).data))
+    assert manifest_rows(archive.read("manifest.csv"))[1][4] == "A-1001"
+
+    (tmp_path / "orders.csv").write_text(ORDERS)
+    result = command_line("batch", "anniversary", tmp_path / "orders.csv", "-o", tmp_path / "o.zip", "--jobs", "1",
+                          "--own-columns", "order_id,ref", "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert manifest_rows(zipfile.ZipFile(tmp_path / "o.zip").read("manifest.csv"))[1][4:] == ["A-1001", "SECRET-REF-1"]
