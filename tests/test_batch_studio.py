@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 
 import pytest
@@ -312,3 +313,50 @@ def test_the_api_and_the_command_line_take_own_columns(api, command_line, tmp_pa
                           "--own-columns", "order_id,ref", "--skip-invalid")
     assert result.exit_code == 0, result.output
     assert manifest_rows(zipfile.ZipFile(tmp_path / "o.zip").read("manifest.csv"))[1][4:] == ["A-1001", "SECRET-REF-1"]
+
+
+# --- seeing the letters before the batch runs ---
+
+GUESTS = "sender_name,recipient_name,years,memory\n" + "".join(
+    f"Sam Okafor,Guest {n},{n if n != 4 else 'four'},the summer of 20{n:02d}\n" for n in range(1, 8))
+
+
+def pictured(page):
+    """Return {row: [page image data: URIs]} of the letters a check page pictures."""
+    found = re.findall(r'<img src="(data:image/png;base64,[^"]+)" alt="Page \d+ of the letter to [^"]+ \(row (\d+)\)"',
+                       page)
+    rows = {}
+    for uri, row in found:
+        rows.setdefault(int(row), []).append(uri)
+    return rows
+
+
+def test_the_check_page_pictures_the_first_three_letters_as_the_preview_does(studio, client, letters):
+    job_url = studio.upload(GUESTS.encode(), ink="sepia").headers["Location"]
+    page = client.get(job_url).get_data(as_text=True)
+    assert list(pictured(page)) == [2, 3, 4]
+    assert "Row 2: to Guest 1" in page and "0001-anniversary-to-guest.pdf" in page
+    one_letter = letters.submit("anniversary", {"sender_name": "Sam Okafor", "recipient_name": "Guest 1",
+                                                "years": "1", "memory": "the summer of 2001", "ink": "sepia"})
+    assert pictured(page)[2] == re.findall(r'<img src="(data:image/png;base64,[^"]+)"',
+                                           one_letter.get_data(as_text=True))
+
+
+def test_a_person_picks_any_row_to_see_its_letter_before_pressing_start(studio, client):
+    job_url = studio.upload(GUESTS.encode()).headers["Location"]
+    page = client.get(f"{job_url}?row=7").get_data(as_text=True)
+    assert list(pictured(page)) == [7, 2, 3, 4] and "Row 7: to Guest 6" in page
+    assert 'value="7"' in page and "Write 6 letters" in page  # and Start is still there
+    assert "Row 5 has problems, listed below, so it has no letter yet." in client.get(
+        f"{job_url}?row=5").get_data(as_text=True)
+    assert "There is no letter on row 40: the letters are on rows 2 to 8." in client.get(
+        f"{job_url}?row=40").get_data(as_text=True)
+    assert "Type a row number as your spreadsheet shows it, like 5." in client.get(
+        f"{job_url}?row=two").get_data(as_text=True)
+
+
+def test_once_the_batch_has_run_its_letters_are_no_longer_pictured(studio, client):
+    job_url = studio.upload(b"sender_name,recipient_name,years\nSam,Chris,12\n").headers["Location"]
+    studio.start(job_url, output="zip")
+    studio.wait(job_url)
+    assert pictured(client.get(f"{job_url}?row=2").get_data(as_text=True)) == {}

@@ -1,6 +1,7 @@
 """The site's "Many letters" pages: a CSV in, its rows checked, a background job, the letters out."""
 
 import datetime
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_wtf.csrf import CSRFError
@@ -14,11 +15,25 @@ from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.row_values import column_hint
 from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
 from letterhouse.batch.spreadsheets import header_csv, problems_csv
+from letterhouse.letters.problems import LetterRefused
 from letterhouse.render.picker_samples import PICKERS
-from letterhouse.web.extensions import csrf, current_catalog
+from letterhouse.render.raster import data_uri, pdf_page_images
+from letterhouse.web.extensions import csrf, current_catalog, write_pdf
 from letterhouse.web.jobs import job_store, start_job
 
 bp = Blueprint("batch", __name__)
+FIRST_LETTERS_SHOWN = 3  # letters pictured on the check page before Start; any other row on request
+
+
+@dataclass(frozen=True)
+class LetterPreview:
+    """One row's letter pictured before the batch runs: its pages as the preview shows them, or why it cannot be."""
+
+    row: int
+    recipient: str
+    filename: str
+    pages: list
+    problem: str = ""
 
 
 def show_page(template, problem=None, status=200):
@@ -120,8 +135,47 @@ def job_page(slug, job_id, problem=None, status=200):
     labels = {spec.name: spec.label for spec in template.all_fields}
     expires = datetime.datetime.fromtimestamp(job_store().expires_at(job)).astimezone()
     return render_template("batch.html", template=template, job=job, labels=labels, problem=problem,
-                           expires=expires, hints=None, downloads=DOWNLOADS,
-                           default_output=DEFAULT_OUTPUT, **upload_choices(template)), status
+                           expires=expires, hints=None, downloads=DOWNLOADS, default_output=DEFAULT_OUTPUT,
+                           **letter_previews(template, job, request.args.get("row")),
+                           **upload_choices(template)), status
+
+
+def letter_previews(template, job, asked):
+    """Return the first letters pictured, and the row a person asked to see (or why it cannot be shown)."""
+    letters = job_store().checked_letters(job, template) if job.state == "checked" and job.valid else None
+    if not letters or template.digest != job.digest:  # a changed template: its rows are checked again on Start
+        return {"previews": [], "picked": None, "pick_problem": ""}
+    picked, pick_problem = None, ""
+    if asked is not None:
+        picked, pick_problem = picked_letter(letters, job, asked.strip())
+    return {"previews": [letter_preview(item) for item in letters[:FIRST_LETTERS_SHOWN]],
+            "picked": picked and letter_preview(picked), "pick_problem": pick_problem,
+            "rows_with_letters": (letters[0].row.number, letters[-1].row.number)}
+
+
+def picked_letter(letters, job, asked):
+    """Return (the checked letter on the row asked for, or None, and why not)."""
+    if not asked.isdigit() or len(asked) > 9:
+        return None, "Type a row number as your spreadsheet shows it, like 5."
+    number = int(asked)
+    found = next((item for item in letters if item.row.number == number), None)
+    if found is not None:
+        return found, ""
+    if any(problem[0] == number for problem in job.problems):
+        return None, f"Row {number} has problems, listed below, so it has no letter yet."
+    return None, (f"There is no letter on row {number}: the letters are on rows {letters[0].row.number} "
+                  f"to {letters[-1].row.number}.")
+
+
+def letter_preview(item):
+    """Return a checked letter pictured as the single letter's preview pictures it."""
+    recipient = item.letter.values["recipient_name"]
+    try:
+        rendered = write_pdf(item.letter)
+    except LetterRefused as error:
+        return LetterPreview(item.row.number, recipient, item.filename, [], str(error))
+    pages = [data_uri(png) for png in pdf_page_images(rendered.pdf, current_app.config["PREVIEW_WIDTH"])]
+    return LetterPreview(item.row.number, recipient, item.filename, pages)
 
 
 @bp.get("/letters/<slug>/many/<job_id>/problems.csv")
