@@ -256,7 +256,9 @@ def test_a_zip_carries_a_manifest_with_the_studios_own_columns_which_are_never_p
 
 def test_an_unmarked_extra_column_is_still_a_problem_and_a_marked_one_that_is_missing_too(template):
     assert problems_of(checked(template, ORDERS, own_columns="order_id")) == [
-        "row 1, ref: There is no field called “ref”. Remove it, or rename it to one of the template's fields.",
+        "row 1, ref: There is no field called “ref”. Remove it, or rename it to one of the template's fields. "
+        "If the column is yours, like an order number, mark it as one of your own columns: it is then carried "
+        "into manifest.csv and never printed.",
         "row 3, years: Years together must be a whole number, like 12."]
     assert problems_of(checked(template, ORDERS, own_columns="order_id,ref,invoice"))[0] == (
         "row 1, invoice: You marked “invoice” as your own column, but the file has no such column.")
@@ -360,3 +362,14 @@ def test_once_the_batch_has_run_its_letters_are_no_longer_pictured(studio, clien
     studio.start(job_url, output="zip")
     studio.wait(job_url)
     assert pictured(client.get(f"{job_url}?row=2").get_data(as_text=True)) == {}
+
+
+def test_the_form_for_the_mended_file_keeps_the_choices_made_for_the_batch(studio, client):
+    job_url = studio.upload(ORDERS.encode(), date_order="day-first", own_columns="order_id", hand="kalam",
+                            ink="sepia").headers["Location"]
+    page = client.get(job_url).get_data(as_text=True)
+    assert "Upload the mended file" in page
+    assert re.search(r'id="date-order-day-first" name="date_order" value="day-first" checked', page)
+    assert 'name="own_columns" value="order_id"' in page
+    assert re.search(r'id="hand-kalam" value="kalam"\s+checked', page)
+    assert '<details class="batch-style" open>' in page

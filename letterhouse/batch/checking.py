@@ -11,6 +11,8 @@ from letterhouse.batch.options import NO_OPTIONS, BatchOptions, with_batch_style
 from letterhouse.letters.letter import Letter, letter_filename
 
 MAX_PROBLEMS_KEPT = 1000  # problems listed for a batch; more are counted, not kept
+OWN_COLUMN_HINT = (" If the column is yours, like an order number, mark it as one of your own columns: "
+                   "it is then carried into manifest.csv and never printed.")
 
 
 @dataclass(frozen=True)
@@ -141,4 +143,10 @@ def header_problems(template, row_set, options=NO_OPTIONS):
     used = {name for r in row_set.rows for name, value in r.values.items() if str(value).strip()}
     unknown = unknown_field_errors(template, [name for name in dict.fromkeys(row_set.columns + ("",))
                                               if name in used and name not in options.own_columns])
-    return missing + problems + [RowProblem(row, name, messages[0]) for name, messages in unknown.items()]
+    return missing + problems + [RowProblem(row, name, unknown_column_message(messages[0]))
+                                 for name, messages in unknown.items()]
+
+
+def unknown_column_message(message):
+    """Return the message for a column no field has, offering to mark it as the studio's own if no field is near."""
+    return message if "Did you mean" in message else message + OWN_COLUMN_HINT

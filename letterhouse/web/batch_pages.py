@@ -10,7 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
 from letterhouse.batch.dates import DATE_ORDERS
 from letterhouse.batch.job_records import TooManyBatches
-from letterhouse.batch.options import options_message, read_batch_options, style_form_class
+from letterhouse.batch.options import BatchOptions, options_message, read_batch_options, style_form_class
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.row_values import column_hint
 from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
@@ -43,14 +43,28 @@ def show_page(template, problem=None, status=200):
                            max_rows=current_app.config["BATCH_MAX_ROWS"], **upload_choices(template)), status
 
 
-def upload_choices(template):
-    """Return what the upload form offers besides the file, as chosen in this request (if it is a post)."""
+def upload_choices(template, job=None):
+    """Return what the upload form offers besides the file: as posted, as chosen for the job shown, or the defaults."""
     try:
         formdata = request.form if request.method == "POST" else None
     except RequestEntityTooLarge:  # the file was too large to read: its choices with it
         formdata = None
-    return {"style_form": style_form_class(template)(formdata=formdata), "pickers": PICKERS,
-            "date_orders": DATE_ORDERS, "chosen": request.form if formdata else {}}
+    chosen = formdata or {}
+    style_form = style_form_class(template)(formdata=formdata)
+    if formdata is None and job is not None:  # uploading a mended file: the choices made for this batch, again
+        options = BatchOptions.from_dict(job.options)
+        chosen = {"date_order": options.date_order, "own_columns": ", ".join(options.own_columns)}
+        style_form = style_form_class(template)(data=dict(options.style))
+    style_chosen = any(field.data != field.default for field in style_form if field.name in style_form.specs)
+    return {"style_form": style_form, "style_chosen": style_chosen, "pickers": PICKERS, "date_orders": DATE_ORDERS,
+            "chosen": chosen}
+
+
+def chosen_style(template):
+    """Return the style fields posted with an upload that differ from the template's defaults."""
+    specs = style_form_class(template).specs
+    return {name: request.form[name] for name, spec in specs.items()
+            if request.form.get(name) not in (None, "", str(spec.default))}
 
 
 @bp.get("/letters/<slug>/many")
@@ -88,9 +102,8 @@ def upload(slug):
         return show_page(template, f"That file is larger than {megabytes:.0f} MB; split it into smaller ones.", 413)
     if uploaded is None or not uploaded.filename:
         return show_page(template, "Choose a CSV file first.", 400)
-    style = {spec_name: request.form.get(spec_name) for spec_name in style_form_class(template).specs}
     options, errors = read_batch_options(template, request.form.get("date_order"), request.form.get("own_columns"),
-                                         style)
+                                         chosen_style(template))
     if errors:
         return show_page(template, options_problem(template, errors), 400)
     return check_upload(template, uploaded, options)
@@ -137,7 +150,7 @@ def job_page(slug, job_id, problem=None, status=200):
     return render_template("batch.html", template=template, job=job, labels=labels, problem=problem,
                            expires=expires, hints=None, downloads=DOWNLOADS, default_output=DEFAULT_OUTPUT,
                            **letter_previews(template, job, request.args.get("row")),
-                           **upload_choices(template)), status
+                           **upload_choices(template, job)), status
 
 
 def letter_previews(template, job, asked):
