@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import time
 import zipfile
 
 import pytest
@@ -373,3 +374,49 @@ def test_the_form_for_the_mended_file_keeps_the_choices_made_for_the_batch(studi
     assert 'name="own_columns" value="order_id"' in page
     assert re.search(r'id="hand-kalam" value="kalam"\s+checked', page)
     assert '<details class="batch-style" open>' in page
+
+
+# --- the choices stay with the batch ---
+
+NOTE = """---
+title: A short note
+description: A note.
+occasion: other
+fields:
+  - name: note
+    label: The note
+    type: text
+    required: true
+---
+{{ note }} {{ date|long_date }}
+"""
+
+
+def wait_for(store, job, timeout=60):
+    deadline = time.monotonic() + timeout
+    while store.get(job.id).state not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return store.get(job.id)
+
+
+@pytest.mark.parametrize("template_changed", [False, True])
+def test_a_batch_keeps_its_choices_from_upload_to_letters_even_when_its_rows_are_checked_again(
+        app, templates_dir, template_changed):
+    (templates_dir / "note.jinja").write_text(NOTE)
+    store = app.extensions["letterhouse.batch.jobs"]
+    data = b"ref,sender_name,recipient_name,note,date\nR-9,Sam,Chris,Hello,03/04/2026\n"
+    with app.app_context():
+        note = app.extensions["letterhouse.letters.catalog"].get("note")
+        job = store.create("note", data, "csv", checked(note, data.decode(), date_order=DAY_FIRST,
+                                                        own_columns="ref", style={"hand": "kalam"}))
+        if template_changed:  # the stored letters are not used: the rows are read and checked again
+            (templates_dir / "note.jinja").write_text(NOTE.replace("{{ note }}", "{{ note }}!"))
+            note = app.extensions["letterhouse.letters.catalog"].get("note")
+        assert store.start(job, note, jobs=1)
+    done = wait_for(store, job)
+    assert done.state == "done", done.message
+    with zipfile.ZipFile(store.result_path(done)) as archive:
+        letter = archive.read("0001-note-to-chris.pdf")
+        assert manifest_rows(archive.read("manifest.csv"))[1] == ["2", "0001-note-to-chris.pdf", "Chris", "1", "R-9"]
+    assert "3 April 2026" in pdf_text(letter) and pdf_fonts(letter) == {"Kalam"}
+    assert ("Hello!" in pdf_text(letter)) is template_changed
