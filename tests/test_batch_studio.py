@@ -373,6 +373,9 @@ def test_the_form_for_the_mended_file_keeps_the_choices_made_for_the_batch(studi
     assert re.search(r'id="date-order-day-first" name="date_order" value="day-first" checked', page)
     assert 'name="own_columns" value="order_id"' in page
     assert re.search(r'id="hand-kalam" value="kalam"\s+checked', page)
+    assert "Dates in numbers alone are read day first." in page
+    assert "Your own columns, carried into manifest.csv and never printed: order_id." in page
+    assert "Every letter, unless its row says otherwise: handwriting: Kalam, ink: Sepia." in page
     assert '<details class="batch-style" open>' in page
 
 

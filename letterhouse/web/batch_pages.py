@@ -149,8 +149,32 @@ def job_page(slug, job_id, problem=None, status=200):
     expires = datetime.datetime.fromtimestamp(job_store().expires_at(job)).astimezone()
     return render_template("batch.html", template=template, job=job, labels=labels, problem=problem,
                            expires=expires, hints=None, downloads=DOWNLOADS, default_output=DEFAULT_OUTPUT,
+                           choices=choices_summary(template, job),
                            **letter_previews(template, job, request.args.get("row")),
                            **upload_choices(template, job)), status
+
+
+def choices_summary(template, job):
+    """Return what was chosen for a batch, in words, for a person to see before Start."""
+    options = BatchOptions.from_dict(job.options)
+    specs = style_form_class(template).specs
+    said = []
+    if options.date_order:
+        said.append(f"Dates in numbers alone are read {options.date_order.replace('-', ' ')}.")
+    if options.own_columns:
+        said.append(f"Your own columns, carried into manifest.csv and never printed: {', '.join(options.own_columns)}.")
+    if options.style:
+        styles = ", ".join(f"{specs[name].label.lower()}: {style_label(specs[name], value)}"
+                           for name, value in options.style if name in specs)
+        said.append(f"Every letter, unless its row says otherwise: {styles}.")
+    return said
+
+
+def style_label(spec, value):
+    """Return the words a style's value is shown with, like 'Kalam' for 'kalam'."""
+    if spec.type == "boolean":
+        return "yes" if value else "no"
+    return next((label.partition(":")[0] for key, label in spec.choices if key == value), str(value))
 
 
 def letter_previews(template, job, asked):
