@@ -168,6 +168,7 @@ def test_the_single_letter_form_lists_the_choices_too(letters, anniversary_value
 def test_on_the_site_a_studio_chooses_month_first_and_a_hand_and_gets_letters_so_dated_and_written(studio, client):
     page = studio.open_page()
     assert 'name="date_order" value="month-first"' in page and 'id="hand-kalam"' in page
+    assert "a date like 14 February 2026 or 2026-02-14 (or 14/02/2026, in the order chosen for the file)" in page
     uploaded = studio.upload(f"{HEADER}\nSam,Chris,12,2/14/2026\n".encode(), date_order="month-first", hand="kalam")
     job_url = uploaded.headers["Location"]
     assert "problem" not in client.get(job_url).get_data(as_text=True)

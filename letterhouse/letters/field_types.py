@@ -272,7 +272,7 @@ def integer_hint(spec, limits):
 
 
 def date_hint(spec, limits):
-    return "a date like 2026-02-14"
+    return "a date like 14 February 2026 or 2026-02-14 (or 14/02/2026, in the order chosen for the file)"
 
 
 def choice_hint(spec, limits):
