@@ -179,8 +179,9 @@ def style_label(spec, value):
 
 def letter_previews(template, job, asked):
     """Return the first letters pictured, and the row a person asked to see (or why it cannot be shown)."""
-    letters = job_store().checked_letters(job, template) if job.state == "checked" and job.valid else None
-    if not letters or template.digest != job.digest:  # a changed template: its rows are checked again on Start
+    unchanged = template.digest == job.digest  # a changed template: its rows are checked again on Start
+    letters = job_store().checked_letters(job, template) if job.state == "checked" and unchanged else None
+    if not letters:
         return {"previews": [], "picked": None, "pick_problem": ""}
     picked, pick_problem = None, ""
     if asked is not None:
@@ -198,7 +199,7 @@ def picked_letter(letters, job, asked):
     found = next((item for item in letters if item.row.number == number), None)
     if found is not None:
         return found, ""
-    if any(problem[0] == number for problem in job.problems):
+    if any(problem.row == number for problem in job.row_problems):
         return None, f"Row {number} has problems, listed below, so it has no letter yet."
     return None, (f"There is no letter on row {number}: the letters are on rows {letters[0].row.number} "
                   f"to {letters[-1].row.number}.")
