@@ -124,9 +124,10 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex, date_orde
 
     Example:
 
+    \b
         letterhouse batch thank-you guests.csv -o thank-yous.zip --jobs 2
-        letterhouse batch thank-you orders.csv -o orders.pdf --date-order day-first \\
-            --own-columns order_id --style hand=kalam --style ink=sepia
+        letterhouse batch thank-you orders.csv -o orders.pdf \\
+            --date-order day-first --own-columns order_id --style hand=kalam
     """
     from letterhouse.batch.checking import check_rows
     from letterhouse.batch.options import options_message, read_batch_options
