@@ -128,7 +128,7 @@ def test_values_that_do_not_fit_are_422_with_messages_by_field(api):
     assert errors["years"] == ["Years together must be a whole number, like 12."]
     assert errors["recipient_name"] == ["Please fill in their name."]
     assert errors["memroy"] == ["There is no field called “memroy”. Did you mean “memory”?"]
-    assert errors["tone"] == ["Not a valid choice."]
+    assert errors["tone"] == ["Not a valid choice. “grumpy” is not one of them. Choose one of: tender, playful."]
 
 
 def test_an_unknown_template_is_404(api):
@@ -217,7 +217,7 @@ def test_a_json_array_becomes_a_zip_of_letters_in_the_background(api):
     result = api.get(status["result_url"])
     assert result.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(result.data))
-    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-zoe.pdf"]
+    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-zoe.pdf", "manifest.csv"]
     assert "Dear Zoë," in pdf_text(archive.read("0002-anniversary-to-zoe.pdf"))
 
 

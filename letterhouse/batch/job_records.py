@@ -50,6 +50,7 @@ class Job:
     created: float = 0.0
     finished: float = 0.0
     digest: str = ""  # the template version its rows were checked with; "" in records from before it was kept
+    options: dict = field(default_factory=dict)  # options.BatchOptions.as_dict(): chosen on upload, kept for a re-check
 
     @property
     def row_problems(self):
@@ -126,7 +127,7 @@ class JobStore:
         self.remove_expired()
         job = Job(id=secrets.token_urlsafe(12), slug=slug, rows_kind=rows_kind, total=check.total,
                   valid=len(check.letters), problems=problem_rows(check.problems), created=time.time(),
-                  sample=first_letters(check), digest=check.template.digest)
+                  sample=first_letters(check), digest=check.template.digest, options=check.options.as_dict())
         self.folder(job.id).mkdir(parents=True)
         self.rows_path(job).write_bytes(data)
         self.letters_path(job).write_text(letters_json(check.letters), encoding="utf-8")
@@ -140,8 +141,8 @@ class JobStore:
         except (OSError, ValueError):
             return None
         # The row's cells are not kept beside its letter: its place is all the letter's file name needs.
-        return [RowLetter(Row(ordinal, number, {}), Letter(template, values, seed))
-                for ordinal, number, values, seed in items]
+        return [RowLetter(Row(ordinal, number, {}), Letter(template, values, seed), own)
+                for ordinal, number, values, seed, own in items]
 
     def remove_personal_data(self, job):
         """Delete the rows and the letters' values once the letters are written: only the result is kept."""
@@ -211,8 +212,8 @@ def problem_rows(problems):
 
 
 def letters_json(letters):
-    """Return checked RowLetters as JSON: [ordinal, row, typed values, seed] each, dates marked."""
-    return json.dumps([[item.row.ordinal, item.row.number, item.letter.values, item.letter.seed]
+    """Return checked RowLetters as JSON: [ordinal, row, typed values, seed, own columns] each, dates marked."""
+    return json.dumps([[item.row.ordinal, item.row.number, item.letter.values, item.letter.seed, item.own]
                        for item in letters], default=marked_date)
 
 

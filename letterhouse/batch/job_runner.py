@@ -7,6 +7,7 @@ from contextlib import nullcontext
 
 from letterhouse.batch.checking import BatchCheck, check_rows
 from letterhouse.batch.job_records import problem_rows
+from letterhouse.batch.options import BatchOptions
 from letterhouse.batch.rows import RowsError, read_rows
 from letterhouse.batch.writing import write_batch
 
@@ -66,10 +67,11 @@ def write_job(store, job, template, skip_invalid=False, jobs=None, max_pages=Non
 def checked_batch(store, job, template, skip_invalid):
     """Return the letters checked when the rows were uploaded; the rows are checked again only if the
     template has changed since."""
+    options = BatchOptions.from_dict(job.options)
     letters = store.checked_letters(job, template) if template.digest == job.digest else None
     if letters is not None:
-        return BatchCheck(template, total=job.total, letters=letters)
-    check = check_rows(template, read_rows(store.rows_path(job).read_bytes(), job.rows_kind))
+        return BatchCheck(template, total=job.total, letters=letters, options=options)
+    check = check_rows(template, read_rows(store.rows_path(job).read_bytes(), job.rows_kind), options=options)
     job.problems = problem_rows(check.problems)
     job.valid = len(check.letters)
     if check.problems and not skip_invalid:

@@ -1,4 +1,9 @@
-"""Where a batch's letters go: the one registry of output kinds (ZIP, one PDF, a directory) and their writers."""
+"""Where a batch's letters go: the one registry of output kinds (ZIP, one PDF, a directory) and their writers.
+
+Each writer's `add` returns the page where the letter starts in the output (None when each letter
+is its own file), and `add_manifest` puts manifest.csv with the letters: a file in the ZIP or the
+directory, and a file attached to the one PDF (a PDF reader lists it under attachments).
+"""
 
 import io
 import zipfile
@@ -16,6 +21,9 @@ class ZipOutput:
 
     def add(self, rendered):
         self.zip.writestr(rendered.filename, rendered.pdf)
+
+    def add_manifest(self, name, data):
+        self.zip.writestr(name, data)
 
     def close(self):
         self.zip.close()
@@ -36,10 +44,15 @@ class CombinedPdfOutput:
     def add(self, rendered):
         from pypdf import PdfReader  # noqa: PLC0415 -- as above
 
+        first_page = len(self.writer.pages) + 1
         self.writer.append(PdfReader(io.BytesIO(rendered.pdf)), outline_item=rendered.filename[:-4])
         if self.duplex and rendered.page_count % 2:
             last = self.writer.pages[-1].mediabox
             self.writer.add_blank_page(width=last.width, height=last.height)
+        return first_page
+
+    def add_manifest(self, name, data):
+        self.writer.add_attachment(name, data)
 
     def close(self):
         with open(self.path, "wb") as file:
@@ -55,6 +68,9 @@ class DirectoryOutput:
 
     def add(self, rendered):
         (self.path / rendered.filename).write_bytes(rendered.pdf)
+
+    def add_manifest(self, name, data):
+        (self.path / name).write_bytes(data)
 
     def close(self):
         pass

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from letterhouse.batch.dates import DATE_ORDERS
 from letterhouse.batch.outputs import OUTPUT_KINDS
 from letterhouse.cli.settings import render_limits, usable_template
 from letterhouse.letters.styles import PAPERS
@@ -135,7 +136,14 @@ def samples_command(outdir, slug, hands, papers, ink, dpi):
 @click.option("--skip-invalid", is_flag=True,
               help="Write the good rows and put the problems in OUT-errors.csv beside the output.")
 @click.option("--duplex", is_flag=True, help="For a .pdf: pad each letter to an even number of pages.")
-def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
+@click.option("--date-order", type=click.Choice(list(DATE_ORDERS)),
+              help="How dates in numbers alone read (14/02/2026 or 2/14/2026); without it, only those that read "
+                   "one way. 2026-02-14 and 14 February 2026 need no choice.")
+@click.option("--own-columns", metavar="COLUMNS",
+              help="Your own columns, comma-separated (order_id,ref): carried into manifest.csv, never printed.")
+@click.option("--style", "styles", multiple=True, metavar="FIELD=VALUE",
+              help="A style for every letter, like hand=kalam or ink=sepia (repeatable); a column still wins per row.")
+def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex, date_order, own_columns, styles):
     """Write one letter per row of a CSV file or JSON array: a mail merge.
 
     The CSV's header row names the fields (see `letterhouse fields SLUG --csv`). Every
@@ -145,16 +153,23 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
 
     Example:
 
+    \b
         letterhouse batch thank-you guests.csv -o thank-yous.zip --jobs 2
+        letterhouse batch thank-you orders.csv -o orders.pdf \\
+            --date-order day-first --own-columns order_id --style hand=kalam
     """
     from letterhouse.batch.checking import check_rows
+    from letterhouse.batch.options import options_message, read_batch_options
     from letterhouse.batch.rows import RowsError, read_rows_file
     from letterhouse.batch.spreadsheets import write_problems_beside
     from letterhouse.batch.writing import write_batch
 
     template = usable_template(slug)
+    options, errors = read_batch_options(template, date_order, own_columns, style_pairs(styles))
+    if errors:
+        raise click.ClickException(options_message(errors))
     try:
-        check = check_rows(template, read_rows_file(rows_path))
+        check = check_rows(template, read_rows_file(rows_path), options=options)
     except RowsError as error:
         raise click.ClickException(str(error)) from None
     for problem in check.problems:
@@ -175,6 +190,17 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
     click.echo(f"Wrote {result.letters} letters ({result.pages} pages) to {output} "
                f"in {result.seconds:.1f} s ({result.rate:.1f} letters/s).")
     sys.exit(1 if result.problems and not skip_invalid else 0)
+
+
+def style_pairs(styles):
+    """Return {field: value} from --style FIELD=VALUE options."""
+    pairs = {}
+    for item in styles:
+        name, equals, value = item.partition("=")
+        if not equals:
+            raise click.BadParameter(f"“{item}” must be written FIELD=VALUE, like hand=kalam.", param_hint="--style")
+        pairs[name.strip()] = value
+    return pairs
 
 
 class ProgressReport:

@@ -1,8 +1,9 @@
 """The API described as data: each template's fields as JSON Schema, and the OpenAPI 3.1 document."""
 
+from letterhouse.batch.dates import DATE_ORDERS
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
-from letterhouse.letters.fields import COMMON_FIELDS, OWN_WORDS
+from letterhouse.letters.fields import COMMON_FIELDS, OWN_WORDS, STYLE_FIELDS
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -67,9 +68,30 @@ BATCH_PARAMETER = {"name": "slug_or_id", "in": "path", "required": True, "schema
 SECURED = {"401": error_reply("A bearer token is needed (when the server is configured with tokens).")}
 
 
+def studio_query():
+    """Return the batch's own query parameters: how dates are read, the studio's own columns, one style for all."""
+    date_order = {"name": "date_order", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": list(DATE_ORDERS)},
+                  "description": "How dates written in numbers alone are read: " + "; ".join(DATE_ORDERS.values())
+                                 + ". Without it, only dates that read one way. 2026-02-14 and 14 February 2026 "
+                                   "need no choice."}
+    own = {"name": "own_columns", "in": "query", "required": False, "schema": {"type": "string"},
+           "description": "Columns (or keys) that are the studio's own, separated by commas, like order_id,ref: "
+                          "carried into manifest.csv, never printed."}
+    style = [{"name": spec.name, "in": "query", "required": False,
+              "schema": {"type": "string", "enum": [value for value, _ in spec.choices]} if spec.choices
+              else {"type": "string", "enum": list(BOOLEAN_WORDS)},
+              "description": f"{spec.label} for every letter; a column in the rows still wins for its row."}
+             for spec in STYLE_FIELDS]
+    return [date_order, own, *style]
+
+
 def boolean_query(name, description):
     return {"name": name, "in": "query", "required": False, "description": description,
             "schema": {"type": "string", "enum": list(BOOLEAN_WORDS)}}
+
+
+STUDIO_QUERY = studio_query()
 
 
 COMPONENT_SCHEMAS = {
@@ -255,6 +277,7 @@ PATHS = {
              "description": "; ".join(f"{name}: {kind.description}" for name, kind in DOWNLOADS.items()) + "."},
             boolean_query("duplex", "For output=pdf: pad each letter to an even number of pages."),
             boolean_query("skip_invalid", "Write the valid rows and report the others, instead of refusing."),
+            *STUDIO_QUERY,
         ],
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},

@@ -49,6 +49,17 @@ def the_form_with_a_draft_and_a_live_preview(page, site):
     page.get_by_role("button", name="Restore my draft").wait_for()
 
 
+def the_batch_checked_with_its_letters_pictured(page, site):
+    page.goto(site("/letters/anniversary/many"))
+    page.get_by_label("CSV file").set_input_files(files=[{
+        "name": "rows.csv", "mimeType": "text/csv",
+        "buffer": b"sender_name,recipient_name,years,date\nSam,Chris,12,14/02/2026\nSam,Alex,x,\nSam,Kim,3,\n"}])
+    page.get_by_role("button", name="Check the rows").click()
+    page.get_by_label("See the letter on row").fill("3")
+    page.get_by_role("button", name="Show it").click()
+    page.wait_for_selector("text=Row 3 has problems")
+
+
 def the_unavailable_letter(page, site):
     (site.templates / "oops.jinja").write_text(BROKEN)
     page.goto(site("/letters/oops"))
@@ -66,6 +77,7 @@ PAGES = {
     "unavailable": the_unavailable_letter,
     "not-found": lambda page, site: page.goto(site("/letters/no-such-letter")),
     "many-letters": lambda page, site: page.goto(site("/letters/anniversary/many")),
+    "many-letters-checked": the_batch_checked_with_its_letters_pictured,
 }
 
 
