@@ -147,7 +147,8 @@ def batch_url(template):
 
 def grouped_fields(template, form):
     """Return (group, legend, bound fields) for each fieldset of the form, in order."""
-    return [(group, legend, [form[spec.name] for spec in template.all_fields if spec.group == group])
+    return [(group, legend, [form[spec.name] for spec in template.all_fields
+                             if spec.group == group and template.asks(spec)])
             for group, legend in FIELD_GROUPS]
 
 
