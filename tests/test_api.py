@@ -97,6 +97,14 @@ def test_each_templates_example_data_fits_its_schema_and_writes_a_letter(api, sl
     assert response.status_code == 200, response.get_json()
 
 
+def test_a_letter_to_a_name_in_another_script_is_downloaded_under_that_name(api):
+    response = api.post("/api/v1/letters/anniversary", json={**CHRIS, "recipient_name": "Анна Каренина"})
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''anniversary-to-%D0%B0%D0%BD%D0%BD%D0%B0.pdf" in disposition  # RFC 6266, for browsers
+    assert disposition.isascii()
+
+
 def test_a_json_object_becomes_a_pdf_letter(api):
     response = api.post("/api/v1/letters/anniversary", json={**CHRIS, "date": "2026-02-14"})
     assert response.status_code == 200 and response.mimetype == "application/pdf"

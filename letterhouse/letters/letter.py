@@ -111,13 +111,20 @@ def envelope_pages(values):
     return 0 if values.get("envelope", NO_ENVELOPE) == NO_ENVELOPE else 1
 
 
-def ascii_slug(text):
-    """Return text as a lowercase ASCII slug: 'Zoë Ann' -> 'zoe-ann'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+def name_slug(text):
+    """Return a name as a lowercase slug in its own script: 'Zoë Ann' -> 'zoe-ann', 'Анна' -> 'анна'.
+
+    Accents come off Latin letters only (a file name people can type); other scripts keep every mark.
+    """
+    kept = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", "".join(kept)).lower()).strip("-")
 
 
 def letter_filename(letter):
     """Return a download name like 'anniversary-to-chris.pdf', named as the greeting names them: '…-to-aunt-may.pdf'."""
-    recipient = ascii_slug(greeting_name(letter.values["recipient_name"])) or "you"
+    recipient = name_slug(greeting_name(letter.values["recipient_name"])) or "you"
     return f"{letter.template.slug}-to-{recipient}.pdf"

@@ -20,6 +20,7 @@ from letterhouse.letters.letter import letter_filename
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.letters.wording import template_text
 from letterhouse.render.glyph_coverage import coverage_notes
+from letterhouse.web.downloads import attachment
 from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.web.jobs import job_store, start_job
 from letterhouse.web.openapi import openapi_document, template_schema
@@ -145,7 +146,7 @@ def letter(slug):
     except LetterRefused as error:
         raise ApiError(422, str(error), errors={}) from None
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
+    response.headers["Content-Disposition"] = attachment(letter_filename(letter))
     response.headers["Letterhouse-Seed"] = str(letter.seed)
     response.headers["Letterhouse-Pages"] = str(rendered.page_count)
     notes = coverage_notes(letter)

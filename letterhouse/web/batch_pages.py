@@ -18,6 +18,7 @@ from letterhouse.batch.spreadsheets import header_csv, problems_csv
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.render.picker_samples import PICKERS
 from letterhouse.render.raster import data_uri, pdf_page_images
+from letterhouse.web.downloads import attachment
 from letterhouse.web.extensions import csrf, current_catalog, write_pdf
 from letterhouse.web.jobs import job_store, start_job
 
@@ -82,7 +83,7 @@ def header_file(slug):
 def csv_download(text, filename):
     """Return CSV text as a download that Excel opens as UTF-8 (it needs the byte order mark)."""
     response = current_app.response_class("\ufeff" + text, mimetype="text/csv")
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Content-Disposition"] = attachment(filename)
     return response
 
 

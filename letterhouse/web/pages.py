@@ -17,6 +17,7 @@ from letterhouse.letters.wording import (
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
 from letterhouse.render.raster import data_uri, pdf_page_images
+from letterhouse.web.downloads import attachment
 from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.web.forms import site_form
 from letterhouse.web.gallery import matches, search_text, shelves
@@ -109,7 +110,7 @@ def letter_pdf(slug):
     except LetterRefused as error:
         return show_form(template, form, status=422, problem=str(error))
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
+    response.headers["Content-Disposition"] = attachment(letter_filename(letter))
     return response
 
 
