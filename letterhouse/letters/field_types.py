@@ -192,12 +192,17 @@ def text_length(spec, limits):
                              message=f"{spec.label} can be at most %(max)d characters.")
 
 
+def one_character_line_breaks(value):
+    """Return text with each line break as one character: a browser sends a text box's breaks as CR LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def string_field(spec, limits):
-    return wtf.StringField, [text_length(spec, limits)], {}
+    return wtf.StringField, [text_length(spec, limits)], {"filters": [one_character_line_breaks]}
 
 
 def text_field(spec, limits):
-    return wtf.TextAreaField, [text_length(spec, limits)], {}
+    return wtf.TextAreaField, [text_length(spec, limits)], {"filters": [one_character_line_breaks]}
 
 
 def integer_field(spec, limits):
