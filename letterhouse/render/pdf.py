@@ -235,6 +235,10 @@ class Renderer:
                                      **(ARCHIVAL_PDF if archival else {}))
         return RenderedPdf(pdf, len(document.pages))
 
+    def parsed_css(self, text):
+        """Return a stylesheet parsed once, to be given to plain_pdf any number of times."""
+        return self._css(string=text)
+
     def plain_pdf(self, html, stylesheets):
         """Return WeasyPrint's PDF of this HTML and CSS with nothing of ours around it: the floor."""
         with self._lock:
