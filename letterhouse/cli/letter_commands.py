@@ -119,11 +119,13 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
         letterhouse batch thank-you guests.csv -o thank-yous.zip --jobs 2
     """
     from letterhouse.batch.checking import check_rows
+    from letterhouse.batch.pool import start_fork_server
     from letterhouse.batch.rows import RowsError, read_rows_file
     from letterhouse.batch.spreadsheets import write_problems_beside
     from letterhouse.batch.writing import write_batch
 
     template = usable_template(slug)
+    start_fork_server()  # the workers' server imports WeasyPrint while the rows are read and checked
     try:
         check = check_rows(template, read_rows_file(rows_path))
     except RowsError as error:

@@ -14,6 +14,7 @@ from letterhouse.letters.styles import NO_ENVELOPE, PAPERS
 from letterhouse.render.glyph_coverage import is_japanese, written_runs
 from letterhouse.render.hands import all_faces
 from letterhouse.render.provenance import provenance_meta
+from letterhouse.render.realism import letter_looks
 from letterhouse.render.stationery import monogram
 
 LAYOUT = Environment(
@@ -130,6 +131,7 @@ def compose_letter_html(letter):
         date=long_date(values["date"]),
         salutation=values["salutation"] or f"Dear {greeting_name(values['recipient_name'])},",
         paragraphs=body_paragraphs(body),
+        looks=letter_looks(values, letter.seed),
         closing=values["closing"],
         signature=values["signature"] or values["sender_name"],
         postscript=postscript_lines(values.get("postscript")),
