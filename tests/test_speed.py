@@ -109,3 +109,14 @@ def test_every_faces_baked_metrics_match_its_font(info_path):
     info = json.loads(info_path.read_text(encoding="utf-8"))
     assert info["metrics"] == font_metrics(info_path.with_name(info["file"]))
     assert font_info(f"{info_path.parent.name}/{info['file']}")["metrics"] == info["metrics"]
+
+
+def test_the_batchs_own_process_leaves_weasyprint_to_its_workers():
+    """Only the fork server (and the workers it forks) import the renderer; the process handing out rows does not."""
+    script = ("import json, sys, letterhouse.batch.writing, letterhouse.batch.job_runner; "
+              "from letterhouse.batch.pool import WORKER_MODULES; "
+              "print(json.dumps([sorted(sys.modules), WORKER_MODULES]))")
+    modules, preloaded = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                                   check=True).stdout)
+    assert "weasyprint" not in modules
+    assert "letterhouse.render.letter_pdf" in preloaded

@@ -219,7 +219,7 @@ class Renderer:
         self.stylesheets = [self._css(string=registry_css()),
                             self._css(filename=self.static_root / "css" / "letter.css")]
         self._page_css = {}
-        self._letter_css = {}
+        self._letter_css, self._letter_css_lock = {}, threading.Lock()
         self.images = {}  # paper textures, decoded once: only static/ files can get in here
         self._lock = threading.Lock()  # Pango and the font map are shared: one render at a time
 
@@ -240,11 +240,12 @@ class Renderer:
 
     def letter_stylesheet(self, letter_css):
         """Return a letter's own stylesheet, parsed once: it depends on a few registry keys only."""
-        if letter_css not in self._letter_css:
-            if len(self._letter_css) >= LETTER_CSS_KEPT:
-                self._letter_css.pop(next(iter(self._letter_css)))
-            self._letter_css[letter_css] = self._css(string=letter_css)
-        return self._letter_css[letter_css]
+        with self._letter_css_lock:
+            if letter_css not in self._letter_css:
+                if len(self._letter_css) >= LETTER_CSS_KEPT:
+                    self._letter_css.pop(next(iter(self._letter_css)))
+                self._letter_css[letter_css] = self._css(string=letter_css)
+            return self._letter_css[letter_css]
 
     def _document(self, html, stylesheets, **options):
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
