@@ -8,6 +8,7 @@ from contextlib import nullcontext
 from letterhouse.batch.checking import BatchCheck, check_rows
 from letterhouse.batch.job_records import problem_rows
 from letterhouse.batch.options import BatchOptions
+from letterhouse.batch.pool import start_fork_server
 from letterhouse.batch.rows import RowsError, read_rows
 from letterhouse.batch.writing import write_batch
 
@@ -59,6 +60,7 @@ def run_job(store, job, template, options):
 
 def write_job(store, job, template, skip_invalid=False, jobs=None, max_pages=None, time_limit=None):
     """Write the job's checked letters into its result, saving its progress now and then."""
+    start_fork_server()  # it warms up while the checked letters are read back
     check = checked_batch(store, job, template, skip_invalid)
     return write_batch(check, store.result_path(job), kind=job.output, jobs=jobs, duplex=job.duplex,
                        max_pages=max_pages, on_progress=progress_saver(store, job), time_limit=time_limit)

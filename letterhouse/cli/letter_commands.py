@@ -160,6 +160,7 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex, date_orde
     """
     from letterhouse.batch.checking import check_rows
     from letterhouse.batch.options import options_message, read_batch_options
+    from letterhouse.batch.pool import start_fork_server
     from letterhouse.batch.rows import RowsError, read_rows_file
     from letterhouse.batch.spreadsheets import write_problems_beside
     from letterhouse.batch.writing import write_batch
@@ -168,6 +169,7 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex, date_orde
     options, errors = read_batch_options(template, date_order, own_columns, style_pairs(styles))
     if errors:
         raise click.ClickException(options_message(errors))
+    start_fork_server()  # the workers' server imports WeasyPrint while the rows are read and checked
     try:
         check = check_rows(template, read_rows_file(rows_path), options=options)
     except RowsError as error:

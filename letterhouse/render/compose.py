@@ -17,6 +17,7 @@ from letterhouse.letters.wording import (  # noqa: F401 -- the body's pieces, st
 from letterhouse.render.glyph_coverage import is_japanese, written_runs
 from letterhouse.render.hands import all_faces
 from letterhouse.render.provenance import provenance_meta
+from letterhouse.render.realism import letter_looks
 from letterhouse.render.stationery import monogram
 
 LAYOUT = Environment(
@@ -69,6 +70,7 @@ def compose_letter_html(letter):
         place=values["place"],
         date=long_date(values["date"]),
         words=words,
+        looks=letter_looks(values, letter.seed),
         **stationery_context(values),
         japanese=is_japanese([words_as_text(words), *(value for value in values.values() if isinstance(value, str))]),
     )
