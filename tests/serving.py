@@ -83,7 +83,19 @@ def server_environment(root, templates, extra):
     """Return the environment of a test server: its own instance folder, templates and secret."""
     return {**os.environ, "LETTERHOUSE_INSTANCE_PATH": str(root / "instance"),
             "LETTERHOUSE_TEMPLATES": str(templates), "LETTERHOUSE_SECRET_KEY": "serving-tests",
-            "LETTERHOUSE_BATCH_WORKERS": "1", **(extra or {})}
+            "LETTERHOUSE_BATCH_WORKERS": "1", **under_libfaketime(), **(extra or {})}
+
+
+def under_libfaketime():
+    """Settings a server needs when the suite runs under libfaketime (`faketime DATE pytest`).
+
+    gunicorn's master judges a worker stuck by comparing `time.monotonic()` with the mtime of the
+    worker's heartbeat file, which the kernel stamps with the real time until the worker's first
+    beat. libfaketime makes the monotonic clock read like a date, so every replacement worker
+    looks stuck the moment it is born and is killed in a loop. The server runs under the fake date
+    all the same; only gunicorn's stuck-worker timer is off.
+    """
+    return {"LETTERHOUSE_SERVER_TIMEOUT": "0"} if "faketime" in os.environ.get("LD_PRELOAD", "") else {}
 
 
 @contextlib.contextmanager

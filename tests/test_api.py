@@ -97,6 +97,14 @@ def test_each_templates_example_data_fits_its_schema_and_writes_a_letter(api, sl
     assert response.status_code == 200, response.get_json()
 
 
+def test_a_letter_to_a_name_in_another_script_is_downloaded_under_that_name(api):
+    response = api.post("/api/v1/letters/anniversary", json={**CHRIS, "recipient_name": "Анна Каренина"})
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''anniversary-to-%D0%B0%D0%BD%D0%BD%D0%B0.pdf" in disposition  # RFC 6266, for browsers
+    assert disposition.isascii()
+
+
 def test_a_json_object_becomes_a_pdf_letter(api):
     response = api.post("/api/v1/letters/anniversary", json={**CHRIS, "date": "2026-02-14"})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -128,7 +136,7 @@ def test_values_that_do_not_fit_are_422_with_messages_by_field(api):
     assert errors["years"] == ["Years together must be a whole number, like 12."]
     assert errors["recipient_name"] == ["Please fill in their name."]
     assert errors["memroy"] == ["There is no field called “memroy”. Did you mean “memory”?"]
-    assert errors["tone"] == ["Not a valid choice."]
+    assert errors["tone"] == ["Not a valid choice. “grumpy” is not one of them. Choose one of: tender, playful."]
 
 
 def test_an_unknown_template_is_404(api):
@@ -217,7 +225,7 @@ def test_a_json_array_becomes_a_zip_of_letters_in_the_background(api):
     result = api.get(status["result_url"])
     assert result.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(result.data))
-    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-zoe.pdf"]
+    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-zoe.pdf", "manifest.csv"]
     assert "Dear Zoë," in pdf_text(archive.read("0002-anniversary-to-zoe.pdf"))
 
 

@@ -58,7 +58,7 @@ def csv_rows(text, bom=False):
 
 def texts_in_zip(path):
     with zipfile.ZipFile(path) as archive:
-        return {name: pdf_text(archive.read(name)) for name in archive.namelist()}
+        return {name: pdf_text(archive.read(name)) for name in archive.namelist() if name.endswith(".pdf")}
 
 
 def page_texts(pdf):
@@ -215,7 +215,7 @@ def test_duplex_pads_each_letter_to_an_even_number_of_pages(template, tmp_path):
 def test_a_directory_gets_one_pdf_file_per_row(template, tmp_path):
     check = check_rows(template, csv_rows("sender_name,recipient_name,years\nSam,Chris,12\n"))
     write_batch(check, tmp_path / "out", jobs=1)
-    [path] = (tmp_path / "out").iterdir()
+    [path] = (tmp_path / "out").glob("*.pdf")
     assert path.name == "0001-anniversary-to-chris.pdf" and "Dear Chris," in pdf_text(path.read_bytes())
 
 

@@ -68,6 +68,7 @@ class Job:
     finished: datetime.datetime | None = None
     expires: datetime.datetime | None = None
     heartbeat: datetime.datetime | None = None
+    options: dict = field(default_factory=dict)  # options.BatchOptions.as_dict(): chosen on upload, kept for a re-check
 
     @property
     def row_problems(self):
@@ -158,7 +159,8 @@ class JobStore:
             raise TooMuchStored(byte_limit)
         job = Job(id=secrets.token_urlsafe(12), slug=slug, rows_kind=rows_kind, owner=owner, total=check.total,
                   valid=len(check.letters), problems=problem_rows(check.problems), sample=first_letters(check),
-                  digest=check.template.digest, stored_bytes=stored)
+                  digest=check.template.digest, stored_bytes=stored,
+                  options=check.options.as_dict())
         job.expires = job.created + UNSTARTED_LIFETIME
         self.folder(job.id).mkdir(parents=True)
         self.rows_path(job).write_bytes(data)
@@ -182,8 +184,8 @@ class JobStore:
             return None
         items = items[start:stop]
         # The row's cells are not kept beside its letter: its place is all the letter's file name needs.
-        return [RowLetter(Row(ordinal, number, {}), Letter(template, values, seed))
-                for ordinal, number, values, seed in items]
+        return [RowLetter(Row(ordinal, number, {}), Letter(template, values, seed), own)
+                for ordinal, number, values, seed, own in items]
 
     def remove_personal_data(self, job):
         """Delete the rows and the letters' values once the letters are written: only the result is kept."""
@@ -387,8 +389,8 @@ def problem_rows(problems):
 
 
 def letters_json(letters):
-    """Return checked RowLetters as JSON: [ordinal, row, typed values, seed] each, dates marked."""
-    return json.dumps([[item.row.ordinal, item.row.number, item.letter.values, item.letter.seed]
+    """Return checked RowLetters as JSON: [ordinal, row, typed values, seed, own columns] each, dates marked."""
+    return json.dumps([[item.row.ordinal, item.row.number, item.letter.values, item.letter.seed, item.own]
                        for item in letters], default=marked_date)
 
 

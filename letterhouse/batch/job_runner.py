@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from letterhouse.batch.checking import BatchCheck, check_rows
 from letterhouse.batch.job_owner import this_process
 from letterhouse.batch.job_records import problem_rows, utc_now
-from letterhouse.batch.pool import default_jobs
+from letterhouse.batch.options import BatchOptions
+from letterhouse.batch.pool import default_jobs, start_fork_server
 from letterhouse.batch.rows import RowsError, read_rows
 from letterhouse.batch.writing import write_batch
 from letterhouse.letters.catalog import TemplateNotFound, TemplateUnavailable
@@ -142,6 +143,7 @@ def run_job(store, catalog, job, settings, runner):
 
 def write_job(store, job, template, settings, runner):
     """Write the job's checked letters into its result, saving its progress now and then."""
+    start_fork_server()  # it warms up while the checked letters are read back
     check = checked_batch(store, job, template)
     return write_batch(check, store.result_path(job), kind=job.output, jobs=settings.workers or default_jobs(),
                        duplex=job.duplex, max_pages=settings.max_pages, time_limit=settings.time_limit,
@@ -151,10 +153,11 @@ def write_job(store, job, template, settings, runner):
 def checked_batch(store, job, template):
     """Return the letters checked when the rows were uploaded; the rows are checked again only if the
     template has changed since."""
+    options = BatchOptions.from_dict(job.options)
     letters = store.checked_letters(job, template) if template.digest == job.digest else None
     if letters is not None:
-        return BatchCheck(template, total=job.total, letters=letters)
-    check = check_rows(template, read_rows(store.rows_path(job).read_bytes(), job.rows_kind))
+        return BatchCheck(template, total=job.total, letters=letters, options=options)
+    check = check_rows(template, read_rows(store.rows_path(job).read_bytes(), job.rows_kind), options=options)
     job.problems = problem_rows(check.problems)
     job.valid = len(check.letters)
     if check.problems and not job.skip_invalid:

@@ -72,6 +72,7 @@ batch_jobs = Table(
     Column("finished", UtcDateTime),
     Column("expires", UtcDateTime, nullable=False, index=True),
     Column("heartbeat", UtcDateTime),  # the runner's last sign of life while running
+    Column("options", JSON, nullable=False, default=dict),  # date order, own columns, style: chosen on upload
 )
 
 

@@ -1,4 +1,9 @@
-"""Where a batch's letters go: the one registry of output kinds (ZIP, one PDF, a directory) and their writers."""
+"""Where a batch's letters go: the one registry of output kinds (ZIP, one PDF, a directory) and their writers.
+
+Each writer's `add` returns the page where the letter starts in the output (None when each letter
+is its own file), and `add_manifest` puts manifest.csv with the letters: a file in the ZIP or the
+directory, and a file attached to the one PDF (a PDF reader lists it under attachments).
+"""
 
 import zipfile
 from dataclasses import dataclass
@@ -15,6 +20,9 @@ class ZipOutput:
 
     def add(self, rendered):
         self.zip.writestr(rendered.filename, rendered.pdf)
+
+    def add_manifest(self, name, data):
+        self.zip.writestr(name, data)
 
     def close(self):
         self.zip.close()
@@ -36,6 +44,9 @@ class DirectoryOutput:
 
     def add(self, rendered):
         (self.path / rendered.filename).write_bytes(rendered.pdf)
+
+    def add_manifest(self, name, data):
+        (self.path / name).write_bytes(data)
 
     def close(self):
         pass

@@ -34,9 +34,11 @@ class StreamingPdfJoin:
         self.offsets = array("Q", [0] * (OUTLINES + 1))  # object number -> where it starts in the file
         self.kids = array("Q")  # our pages' object numbers, in order
         self.bookmarks = []  # (title, first page's object number)
+        self.attachments = []  # (name, its file specification's object number): manifest.csv
         self.file.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     def add(self, rendered):
+        """Write one letter's pages; return the page where it starts."""
         reader = PdfReader(io.BytesIO(rendered.pdf))
         numbers = {}  # the letter's (number, generation) -> ours
         pending = []
@@ -60,6 +62,21 @@ class StreamingPdfJoin:
         self.bookmarks.append((rendered.filename[:-4], self.kids[first]))
         if self.duplex and len(reader.pages) % 2:
             self.add_blank_page(reader.pages[-1].mediabox)
+        return first + 1
+
+    def add_manifest(self, name, data):
+        """Attach a file to the PDF (a PDF reader lists it under attachments); written at once, named at the end."""
+        stream = StreamObject()
+        stream._data = data
+        stream[NameObject("/Type")] = NameObject("/EmbeddedFile")
+        stream_number = self.allocate()
+        self.write(stream_number, stream)
+        spec = DictionaryObject({NameObject("/Type"): NameObject("/Filespec"), NameObject("/F"): TextStringObject(name),
+                                 NameObject("/UF"): TextStringObject(name),
+                                 NameObject("/EF"): DictionaryObject({NameObject("/F"): ref(stream_number)})})
+        spec_number = self.allocate()
+        self.write(spec_number, spec)
+        self.attachments.append((name, spec_number))
 
     def add_blank_page(self, mediabox):
         page = DictionaryObject({NameObject("/Type"): NameObject("/Page"), NameObject("/Parent"): ref(PAGES),
@@ -85,9 +102,15 @@ class StreamingPdfJoin:
                                             NameObject("/Kids"): ArrayObject(ref(n) for n in self.kids),
                                             NameObject("/Count"): NumberObject(len(self.kids))}))
         self.write_outline()
-        self.write(CATALOG, DictionaryObject({NameObject("/Type"): NameObject("/Catalog"),
-                                              NameObject("/Pages"): ref(PAGES),
-                                              NameObject("/Outlines"): ref(OUTLINES)}))
+        catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): ref(PAGES),
+                                    NameObject("/Outlines"): ref(OUTLINES)})
+        if self.attachments:
+            names = ArrayObject()
+            for name, number in sorted(self.attachments):
+                names += [TextStringObject(name), ref(number)]
+            catalog[NameObject("/Names")] = DictionaryObject(
+                {NameObject("/EmbeddedFiles"): DictionaryObject({NameObject("/Names"): names})})
+        self.write(CATALOG, catalog)
         start = self.file.tell()
         size = len(self.offsets)
         self.file.write(f"xref\n0 {size}\n0000000000 65535 f \n".encode())

@@ -9,6 +9,7 @@ from letterhouse.cli.letter_commands import (
     render_command,
     samples_command,
 )
+from letterhouse.cli.measure_commands import realism_command
 from letterhouse.cli.server_commands import bench_command, serve_command, worker_command
 from letterhouse.cli.template_commands import templates
 
@@ -29,5 +30,5 @@ def cli():
 
 
 for command in (serve_command, templates, render_command, batch_command, fields_command, samples_command,
-                bench_command, worker_command):
+                bench_command, realism_command, worker_command):
     cli.add_command(command)

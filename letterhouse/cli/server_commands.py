@@ -82,39 +82,48 @@ def worker_command(stop_with_parent):
     celery.worker_main(arguments)
 
 
+BENCH_SECTIONS = ("warm", "cold", "batch", "web", "memory", "realism", "celery")
+
+
 @click.command("bench")
-@click.option("--rounds", default=40, show_default=True, help="Warm letters timed for section 1.")
-@click.option("--letters", default=500, show_default=True, help="Letters in the batch of section 3.")
+@click.option("--rounds", default=40, show_default=True, help="Warm letters timed for sections 1 and 6.")
+@click.option("--letters", default=120, show_default=True, help="Letters in the batch of section 3.")
 @click.option("--clients", default=8, show_default=True, help="Concurrent web clients in section 4.")
 @click.option("--requests", "requests_per_client", default=25, show_default=True, help="Requests per web client.")
 @click.option("--soak", default=2000, show_default=True, help="Consecutive renders for the memory check.")
 @click.option("--celery-letters", default=600, show_default=True,
               help="Letters in the Celery batch of section 7 (run only when BROKER_URL is set).")
+@click.option("--only", multiple=True, type=click.Choice(BENCH_SECTIONS),
+              help="Run only this section; may be repeated [default: every section].")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
-def bench_command(rounds, letters, clients, requests_per_client, soak, celery_letters, json_path):
-    """Measure Letterhouse against a plain WeasyPrint render of the same page, side by side.
+def bench_command(rounds, letters, clients, requests_per_client, soak, celery_letters, only, json_path):
+    """Measure Letterhouse against a plain-font WeasyPrint render of the same words, side by side.
 
-    Sections: a warm one-page letter and the WeasyPrint floor; cold start; a batch with 1 and
-    2 workers; the production server under concurrent clients; memory over many renders;
-    with BROKER_URL set, a batch on 1 and 2 Celery workers, and with one killed at 30%.
+    Sections: a warm one-page letter against the plain-font floor (and against its own HTML
+    and CSS through plain WeasyPrint); cold start; a batch with 1 and 2 workers; the production
+    server under concurrent clients; memory over many renders; 'natural' against 'neat'; with
+    BROKER_URL set, a batch on 1 and 2 Celery workers, and with one killed at 30%.
 
     Example:
 
         letterhouse bench --json bench.json
+        letterhouse bench --only warm --only realism
     """
     import letterhouse.bench.sections as bench
     from letterhouse.bench.report import print_report
 
     catalog = open_catalog()
+    wanted = set(only or BENCH_SECTIONS)
+    runs = {"warm_letter": ("warm", lambda: bench.warm_letter(catalog, rounds)),
+            "cold_start": ("cold", bench.cold_start),
+            "batch": ("batch", lambda: bench.batch_throughput(catalog, letters, (1, 2))),
+            "web": ("web", lambda: bench.web_load(clients, requests_per_client, workers=2)),
+            "memory": ("memory", lambda: bench.memory_soak(catalog, soak)),
+            "realism": ("realism", lambda: bench.realism_cost(catalog, rounds=rounds))}
     figures = {"machine": bench.machine_facts()}
-    figures["warm_letter"] = bench.warm_letter(catalog, rounds)
-    figures["cold_start"] = bench.cold_start()
-    figures["batch"] = bench.batch_throughput(catalog, letters, (1, 2))
-    figures["web"] = bench.web_load(clients, requests_per_client, workers=2)
-    figures["memory"] = bench.memory_soak(catalog, soak)
-    figures["realism"] = bench.realism_cost(catalog, rounds=rounds)
+    figures.update({key: run() for key, (section, run) in runs.items() if section in wanted})
     broker_url = command_settings()["BROKER_URL"]
-    if broker_url:
+    if broker_url and "celery" in wanted:
         from letterhouse.bench.celery_scaling import celery_scaling
 
         figures["celery"] = celery_scaling(catalog, celery_letters, broker_url)
