@@ -416,7 +416,7 @@ def test_a_batch_keeps_its_choices_from_upload_to_letters_even_when_its_rows_are
         if template_changed:  # the stored letters are not used: the rows are read and checked again
             (templates_dir / "note.jinja").write_text(NOTE.replace("{{ note }}", "{{ note }}!"))
             note = app.extensions["letterhouse.letters.catalog"].get("note")
-        assert store.start(job, note, jobs=1)
+        assert store.start(job)
     done = wait_for(store, job)
     assert done.state == "done", done.message
     with zipfile.ZipFile(store.result_path(done)) as archive:
