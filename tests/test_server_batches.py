@@ -65,7 +65,8 @@ def test_killing_the_runner_and_a_web_worker_mid_batch_loses_no_letter(tmp_path)
         assert server.runner_pids() not in ([], [runner])
         _, archive_bytes = call(server, done["result_url"])
         archive = zipfile.ZipFile(io.BytesIO(archive_bytes))
-        assert archive.namelist() == [f"{n:04d}-anniversary-to-guest{n:03d}.pdf" for n in range(1, 41)]
+        assert archive.namelist() == [f"{n:04d}-anniversary-to-guest{n:03d}.pdf" for n in range(1, 41)] + [
+            "manifest.csv"]
         for n in (1, 20, 40):
             assert f"Dear Guest{n:03d}," in pdf_text(archive.read(f"{n:04d}-anniversary-to-guest{n:03d}.pdf"))
 

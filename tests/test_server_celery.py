@@ -2,6 +2,7 @@
 seen from a second server sharing PostgreSQL and the results folder; a worker killed mid-batch loses no letter."""
 
 import contextlib
+import csv
 import io
 import json
 import os
@@ -86,7 +87,10 @@ def test_two_workers_write_a_batch_that_a_second_server_shows_even_when_one_is_k
         assert call(host_a, done["result_url"], token="studio-b")[0] == 404
         _, archive_bytes = call(host_b, done["result_url"])
         archive = zipfile.ZipFile(io.BytesIO(archive_bytes))
-        assert archive.namelist() == [f"{n:04d}-anniversary-to-guest{n:03d}.pdf" for n in range(1, 101)]
+        assert archive.namelist() == [f"{n:04d}-anniversary-to-guest{n:03d}.pdf" for n in range(1, 101)] + [
+            "manifest.csv"]
+        manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+        assert [row["file"] for row in manifest] == archive.namelist()[:-1]  # every letter once, from every chunk
         for n in (1, 21, 41, 100):
             assert f"Dear Guest{n:03d}," in pdf_text(archive.read(f"{n:04d}-anniversary-to-guest{n:03d}.pdf"))
     celery = make_celery(load_settings({"BROKER_URL": redis_url, "BROKER_QUEUE": settings["LETTERHOUSE_BROKER_QUEUE"]}))

@@ -1,7 +1,7 @@
 """A batch written as chunks of rows by any number of workers: each chunk's letters to files, the last one assembling.
 
 Writing a chunk is idempotent: its letters are written afresh over any a dead worker left, then a
-list of them (ordinal, row, file name, pages, error) is written atomically, then the chunk is
+list of them (ordinal, row, file name, pages, error, recipient, own columns) is written atomically, then the chunk is
 recorded once. Whichever worker finds every chunk recorded assembles the result in row order,
 one letter read at a time, under a name of its own that is renamed into place, so two assembling
 at once still leave one whole result holding every letter exactly once.
@@ -17,6 +17,8 @@ from contextlib import closing
 
 from letterhouse.batch.job_records import UNFINISHED
 from letterhouse.batch.job_runner import checked_batch, failure_message
+from letterhouse.batch.manifest import MANIFEST_NAME, Manifest
+from letterhouse.batch.options import BatchOptions
 from letterhouse.batch.outputs import OUTPUT_KINDS
 from letterhouse.batch.pool import RenderedLetter, render_task_of, rendered_letter
 
@@ -59,11 +61,12 @@ def chunk_letters(store, job, template, chunk):
 
 
 def written_letter(store, job, item, settings):
-    """Write one checked letter to its file; return [ordinal, row, file name, pages, error]."""
+    """Write one checked letter to its file; return [ordinal, row, file name, pages, error, recipient, own columns]."""
     rendered = rendered_letter(item.letter, render_task_of(item), settings.max_pages, settings.time_limit)
     if not rendered.error:
         replace_file(letters_folder(store, job) / f"{rendered.ordinal:06d}.pdf", rendered.pdf)
-    return [rendered.ordinal, rendered.row, rendered.filename, rendered.page_count, rendered.error]
+    return [rendered.ordinal, rendered.row, rendered.filename, rendered.page_count, rendered.error,
+            item.letter.values["recipient_name"], item.own]
 
 
 def replace_file(path, data):
@@ -75,20 +78,24 @@ def replace_file(path, data):
 
 
 def assemble(store, job):
-    """Join every chunk's letters into the job's ZIP or PDF in row order, and record the job done."""
+    """Join every chunk's letters into the job's ZIP or PDF in row order, with manifest.csv, and record the job done."""
     folder = letters_folder(store, job)
     entries = sorted(entry for chunk in range(chunk_count(job))
                      for entry in json.loads((folder / f"chunk-{chunk:05d}.json").read_text()))
     out = store.result_path(job)
     partial = out.with_name(f"{out.name}.{secrets.token_hex(4)}.part")
     problems, letters, pages = [], 0, 0
+    manifest = Manifest(BatchOptions.from_dict(job.options).own_columns)
     with closing(OUTPUT_KINDS[job.output].writer(partial, duplex=job.duplex)) as output:
-        for ordinal, row, filename, page_count, error in entries:
+        for ordinal, row, filename, page_count, error, recipient, own in entries:
             if error:
                 problems.append([row, "", error])
                 continue
-            output.add(RenderedLetter(ordinal, row, filename, (folder / f"{ordinal:06d}.pdf").read_bytes(), page_count))
+            pdf = (folder / f"{ordinal:06d}.pdf").read_bytes()
+            first_page = output.add(RenderedLetter(ordinal, row, filename, pdf, page_count))
+            manifest.add_entry(row, filename, recipient, page_count, first_page, own)
             letters, pages = letters + 1, pages + page_count
+        output.add_manifest(MANIFEST_NAME, manifest.as_bytes())
     os.replace(partial, out)
     job.state, job.letters, job.pages, job.done = "done", letters, pages, letters
     job.render_problems = problems

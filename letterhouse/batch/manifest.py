@@ -19,8 +19,12 @@ class Manifest:
 
     def add(self, row_letter, rendered, first_page=None):
         """Add one written letter: its row, file name, recipient, pages, where it starts, and the row's own cells."""
-        self.entries.append((row_letter.row.number, rendered.filename, row_letter.letter.values["recipient_name"],
-                             rendered.page_count, first_page, [row_letter.own.get(c, "") for c in self.own_columns]))
+        self.add_entry(row_letter.row.number, rendered.filename, row_letter.letter.values["recipient_name"],
+                       rendered.page_count, first_page, row_letter.own)
+
+    def add_entry(self, row, filename, recipient, pages, first_page, own):
+        """Add one written letter from what was kept of it (a chunk's list, when workers wrote the batch)."""
+        self.entries.append((row, filename, recipient, pages, first_page, [own.get(c, "") for c in self.own_columns]))
 
     def csv_text(self):
         """Return the manifest as CSV text, every cell safe to open in a spreadsheet."""
