@@ -146,7 +146,10 @@ def test_a_chunk_written_twice_counts_once_and_the_result_holds_every_letter_onc
     done = store.get(job.id)
     assert (done.state, done.letters, done.done, done.runner) == ("done", 5, 5, "chunks")
     with zipfile.ZipFile(store.result_path(done)) as archive:
-        assert archive.namelist() == [f"{n:04d}-anniversary-to-guest{n}.pdf" for n in range(1, 6)]
+        letters = [f"{n:04d}-anniversary-to-guest{n}.pdf" for n in range(1, 6)]
+        assert archive.namelist() == [*letters, "manifest.csv"]
+        manifest = archive.read("manifest.csv").decode("utf-8-sig").splitlines()
+        assert manifest[1:] == [f"{n + 1},{name},Guest{n} Smith,1" for n, name in enumerate(letters, 1)]
     assert not store.rows_path(done).exists() and not (store.folder(job.id) / "letters").exists()
     assert store.recover(now=utc_now() + STALE_AFTER * 10) == []  # a chunked job is never taken back as a runner's
 
