@@ -217,13 +217,14 @@ class Renderer:
             stylesheets=stylesheets, font_config=self.font_config, **options)
 
     def render(self, html, page_size, paper, hand, max_pages=None, seconds=None,
-               archival=False, extra_pages=0, letter_css=""):
+               archival=False, extra_pages=0, letter_css="", finisher=None):
         """Return the PDF of an HTML letter, refusing one longer than max_pages or slower than seconds.
 
         extra_pages are pages after the letter that do not count towards max_pages (an
         envelope); an archival PDF is PDF/A-3b and tagged, so screen readers can read it.
         letter_css is built from registry keys and numbers only, never from what a person typed.
         The HTML's <meta name=...> go into the PDF's metadata (see provenance.py).
+        finisher, if given, rewrites the PDF's objects before they are written (the pen, pen/).
         """
         stylesheets = self.stylesheets_for(page_size, paper, hand, letter_css)
         with self._lock, time_limit(seconds):
@@ -231,7 +232,7 @@ class Renderer:
             letter_pages = len(document.pages) - extra_pages
             if max_pages and letter_pages > max_pages:
                 raise LetterTooLong(letter_pages, max_pages)
-            pdf = document.write_pdf(pdf_identifier=b"letterhouse", custom_metadata=True,
+            pdf = document.write_pdf(pdf_identifier=b"letterhouse", custom_metadata=True, finisher=finisher,
                                      **(ARCHIVAL_PDF if archival else {}))
         return RenderedPdf(pdf, len(document.pages))
 
