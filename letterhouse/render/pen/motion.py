@@ -13,6 +13,9 @@ import numpy
 from letterhouse.render.pen.outlines import VARIANTS
 from letterhouse.render.pen.pen_styles import RULED
 
+SPACE_KEPT = 0.7  # a space between words keeps at least this share of itself
+LEAN_REACH = 0.25  # ems: how far above or below its middle a leaning letter's body reaches
+PIVOT = 0.22  # ems above the baseline: about the middle of a small letter
 RECENT = 3  # a glyph never takes any of the shapes its last few writings took
 
 
@@ -36,6 +39,7 @@ class Written:
     advances: numpy.ndarray  # in ems
     loose: numpy.ndarray  # 1 where the glyph's letters do not join, so it may move on its own
     texts: list  # each word's text, in the order written
+    texts_of: list  # each glyph's text
 
 
 def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
@@ -49,7 +53,8 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     written = Written(lines, word_numbers(glyphs, lines), numpy.array([glyph.size for glyph in glyphs]),
                       numpy.array([glyph.matrix[4] for glyph in glyphs]),
                       numpy.array([glyph.font.widths.get(glyph.glyph_id, 0) / 1000 for glyph in glyphs]),
-                      numpy.array([0.0 if joined(glyph.font) else 1.0 for glyph in glyphs]), [])
+                      numpy.array([0.0 if joined(glyph.font) else 1.0 for glyph in glyphs]), [],
+                      [glyph.text for glyph in glyphs])
     written.texts = word_texts(glyphs, written.words)
     line_dx, line_dy, line_angle, line_size = line_motion(written, glyphs, style, rng, RULED if ruled else 1.0)
     word_dx, word_dy, word_angle, word_scale, word_wide, word_slant, pressure = word_motion(written, style, rng)
@@ -57,10 +62,12 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     angle = line_angle + word_angle + own.turn
     tall = line_size * word_scale * own.tall
     dx, dy = line_dx + word_dx + own.dx, line_dy + word_dy + own.dy
+    wide, slant = tall * word_wide * own.wide, word_slant + own.slant
+    dx += kept_spaces(written, dx, wide, slant)
     from_word = (written.xs - first_of(written.xs, written.words)[written.words]) / written.ems
     darkness = ink_darkness(style, pressure, from_word, rng.uniform(-1, 1, size=len(glyphs)))
-    placed = placements(glyphs, (angle, tall * word_wide * own.wide, tall, word_slant + own.slant), dx, dy,
-                        darkness, variants(glyphs, rng))
+    placed = placements(glyphs, (angle, wide, tall, slant), dx, dy, darkness, variants(glyphs, rng),
+                        written.advances)
     return placed, line_moves(glyphs, line_dx, line_dy, written.ems)
 
 
@@ -82,7 +89,8 @@ def glyph_motion(written, style, rng):
     A letter that joins its neighbours cannot jump on its own, but a hand still changes as it goes:
     along each word a slow wave (two to three ems long) leans, lifts, heightens and stretches its
     letters, so neighbours change together and their joins still meet. A stretched letter (or a
-    free letter's own gap) pushes the rest of its word along, and the word keeps its middle.
+    free letter's own gap) pushes the rest of its word along; the word, all told, keeps its length, so
+    the spaces between words stay.
     """
     count, loose = len(written.xs), written.loose
     free = rng.uniform(-1, 1, size=(count, 7))
@@ -95,14 +103,14 @@ def glyph_motion(written, style, rng):
     wide = 1 + style.glyph_size * mix(free[:, 1], 1.5 * wave[:, 1])
     # a joined letter's growth pushes the rest of its word on; a free letter leaves a gap of its own after it
     stretch = (1 - loose) * (wide * tall - 1) * written.advances + loose * style.letter_gap * free[:, 6]
+    stretch -= word_total(stretch, written.words) / word_total(numpy.ones(count), written.words)  # same length
     pushed = numpy.cumsum(stretch) - stretch
-    pushed -= first_of_values(pushed, written.words) + word_total(stretch, written.words) / 2
-    centred = loose * (1 - tall * wide) * written.advances / 2  # a free letter grows about its middle
+    pushed -= first_of_values(pushed, written.words)
     return OwnMotion(
         turn=loose * numpy.radians(style.glyph_turn_deg) * free[:, 2],
         tall=tall, wide=wide,
         slant=style.glyph_slant * mix(free[:, 3], 0.7 * wave[:, 2]),
-        dx=centred + pushed + loose * style.glyph_shift * 0.5 * free[:, 4],
+        dx=pushed + loose * style.glyph_shift * 0.5 * free[:, 4],
         dy=style.glyph_shift * mix(1.5 * free[:, 5], wave[:, 3]))
 
 
@@ -119,6 +127,35 @@ def word_total(values, words):
     return totals[words]
 
 
+def kept_spaces(written, dx, wide, slant):
+    """Return the extra shift (ems) that keeps every space between words at least SPACE_KEPT of itself.
+
+    Words that turn, lean and crowd may otherwise close up the space before the next one until two
+    words read as one; where that happens, the rest of the line moves along by what is missing.
+    """
+    extra = numpy.zeros(len(dx))
+    widths = written.advances * written.ems
+    # where each glyph's body now starts and ends: grown or shrunk about its middle, leaning out at the top
+    reach = (widths * (wide - 1) / 2 + numpy.abs(slant) * LEAN_REACH * written.ems)
+    moved = written.xs + dx * written.ems - reach
+    widths = widths + 2 * reach
+    previous = {}  # line -> (the last inked glyph of the line's previous word, the push it was given)
+    starts = numpy.flatnonzero(numpy.concatenate([[True], written.words[1:] != written.words[:-1]]))
+    for first, stop in zip(starts, [*starts[1:], len(dx)]):
+        inked = [i for i in range(first, stop) if widths[i] > 0 and written.texts_of[i].strip()]
+        if not inked:
+            continue
+        line, push = written.lines[first], 0.0
+        if line in previous:
+            last, push = previous[line]
+            space = written.xs[inked[0]] - (written.xs[last] + written.advances[last] * written.ems[last])
+            gap = moved[inked[0]] - (moved[last] + widths[last])
+            push += max(SPACE_KEPT * space - gap, 0.0)
+        extra[first:stop] = push / written.ems[first:stop]
+        previous[line] = (inked[-1], push)
+    return extra
+
+
 def line_motion(written, glyphs, style, rng, shape):
     """Return per glyph its line's shift right and up (ems), the line's angle there, and its size."""
     lines, xs, ems = written.lines, written.xs, written.ems
@@ -128,7 +165,7 @@ def line_motion(written, glyphs, style, rng, shape):
     u = numpy.clip((xs - line_x0[lines]) / span, 0, 1)
     rise, slope, bow, creep, size = (per_line[:, k][lines] for k in range(5))
     along = (xs - line_x0[lines]) / ems
-    up = rise + paragraph_rise(glyphs, lines, rng, style) + slope * along + bow * 4 * u * (1 - u)
+    up = rise + paragraph_rise(glyphs, lines, rng, style) * shape + slope * along + bow * 4 * u * (1 - u)
     angle = numpy.arctan(slope + bow * 4 * (1 - 2 * u) * ems / span)
     crowd = crowding(xs, first_of(xs, written.words), written.words, lines, line_x0, line_x1, style.crowd, ems)
     return creep + crowd, up, angle, size
@@ -137,22 +174,29 @@ def line_motion(written, glyphs, style, rng, shape):
 def word_motion(written, style, rng):
     """Return per glyph its word's shift right and up (ems), turn, size, width, slant and pen pressure.
 
-    A word turns about its first letter and grows about its middle, its letters' places following,
-    so the letters of a joined hand still meet.
+    A word turns about its first letter and grows about its middle, its letters' places following so
+    that a joined hand's letters still meet; but by no more than GROWTH ems all told, which would eat
+    the spaces on either side (a free hand's letters grow in place beyond that).
     """
     words, xs, ems = written.words, written.xs, written.ems
     per_word = rng.uniform(-1, 1, size=(words.max() + 1, 7))
     per_word[:, 4:6] = spread_repeats(written.texts, rng)
     per_word = per_word[words]
     turn = numpy.radians(style.word_turn_deg) * per_word[:, 1]
-    scale = 1 + style.word_size * per_word[:, 2]
-    wide = 1 + style.word_aspect * per_word[:, 5]
+    grown = (1 + style.word_size * per_word[:, 2]) * (1 + style.word_aspect * per_word[:, 5])
+    length = numpy.maximum(word_total(written.advances, words), 0.5)
+    spread = 1 + numpy.clip(grown - 1, -GROWTH / length, GROWTH / length)  # how far the letters' places move
+    free = written.loose
+    scale = free * (1 + style.word_size * per_word[:, 2]) + (1 - free) * numpy.sqrt(spread)
+    wide = free * (1 + style.word_aspect * per_word[:, 5]) + (1 - free) * numpy.sqrt(spread)
     from_first = (xs - first_of(xs, words)[words]) / ems
     from_middle = (xs - middle_of(xs, ems, words)[words]) / ems
-    dx = (scale * wide - 1) * from_middle
+    dx = (spread - 1) * from_middle
     dy = style.word_rise * per_word[:, 0] + numpy.tan(turn) * from_first
     return dx, dy, turn, scale, wide, style.word_slant * per_word[:, 4], per_word[:, 3]
 
+
+GROWTH = 0.06  # ems: the most a word's letters' places spread or gather, all told
 
 R2 = (0.7548776662466927, 0.5698402909980532)  # the plastic number's powers: the most even 2-D sequence
 
@@ -291,12 +335,18 @@ def variants(glyphs, rng):
     return chosen
 
 
-def placements(glyphs, shapes, dx, dy, darkness, chosen):
-    """Return the Placements: about the glyph's origin scaled, slanted and turned, then shifted (font units)."""
+def placements(glyphs, shapes, dx, dy, darkness, chosen, advances):
+    """Return the Placements: scaled, slanted and turned about the glyph's middle, then shifted (font units).
+
+    About its middle (half its advance along, PIVOT up), not its origin: a letter that leans or turns
+    stays over its own place, and does not lean into the space before the next word.
+    """
     angle, wide, tall, slant = shapes
     upem = numpy.array([glyph.font.upem for glyph in glyphs], dtype=float)
     cos, sin = numpy.cos(angle), numpy.sin(angle)
-    matrices = numpy.stack([wide * cos, wide * sin, tall * (slant * cos - sin), tall * (slant * sin + cos),
-                            dx * upem, dy * upem], axis=1)
-    return Placements(chosen, matrices, darkness)
+    a, b, c, d = wide * cos, wide * sin, tall * (slant * cos - sin), tall * (slant * sin + cos)
+    pivot_x, pivot_y = advances / 2, numpy.full(len(glyphs), PIVOT)
+    e = dx + pivot_x - (pivot_x * a + pivot_y * c)
+    f = dy + pivot_y - (pivot_x * b + pivot_y * d)
+    return Placements(chosen, numpy.stack([a, b, c, d, e * upem, f * upem], axis=1), darkness)
 

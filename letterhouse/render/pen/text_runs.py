@@ -7,7 +7,7 @@ TJ_PARTS = re.compile(rb"<([0-9a-fA-F]*)>|(-?(?:\d+\.?\d*|\.\d+))")
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Glyph:
     """One glyph as WeasyPrint drew it: its font, id, the matrix from glyph units to user space, and its ink."""
 
@@ -39,13 +39,6 @@ class GraphicsState:
     alpha: float = 1.0
     font: str | None = None
     size: float = 0.0
-
-
-def multiply(first, second):
-    """Return the PDF matrix product first x second (apply first, then second)."""
-    a, b, c, d, e, f = first
-    p, q, r, s, t, u = second
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
 
 
 def read_text(items, fonts, can_pen):
@@ -99,6 +92,8 @@ def read_shown(item, font, state, position, glyphs):
         return advance
     scale = size / font.upem
     line = line_key(text_matrix)
+    a, b, c, d, e, f = text_matrix
+    sa, sb, sc, sd = scale * a, scale * b, scale * c, scale * d
     for match in TJ_PARTS.finditer(item[1:item.rindex(b"]")]):
         hex_ids, number = match.groups()
         if number is not None:
@@ -108,8 +103,9 @@ def read_shown(item, font, state, position, glyphs):
         for start in range(0, len(hex_ids), step):
             glyph_id = int(hex_ids[start:start + step], 16)
             if glyphs is not None:
-                glyphs.append(Glyph(font, glyph_id, multiply((scale, 0.0, 0.0, scale, advance, rise), text_matrix),
-                                    size, line, block, state.rgb, state.alpha, font.to_unicode.get(glyph_id, "")))
+                matrix = (sa, sb, sc, sd, advance * a + rise * c + e, advance * b + rise * d + f)  # glyph -> user
+                glyphs.append(Glyph(font, glyph_id, matrix, size, line, block, state.rgb, state.alpha,
+                                    font.to_unicode.get(glyph_id, "")))
             advance += font.widths.get(glyph_id, 0) / 1000 * size
     return advance
 

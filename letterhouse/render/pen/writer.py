@@ -76,7 +76,7 @@ class FormCache:
     """The glyph variants one PDF uses, each a Form XObject added once and named in each stream that draws it."""
 
     def __init__(self, pdf, strength, joined_families):
-        self.pdf, self.names, self.fonts = pdf, {}, {}
+        self.pdf, self.names, self.fonts, self.by_glyph = pdf, {}, {}, {}
         self.warps = {False: Warp(strength), True: Warp(strength, joined=True)}
         self.joined_families = joined_families
 
@@ -103,21 +103,31 @@ class FormCache:
                                                             steps.tolist())]
 
     def form_name(self, stream, glyph, variant):
+        """Return the name (bytes) of a glyph's variant in this stream's resources, or None if it draws nothing."""
+        key = (id(glyph.font), glyph.shape, variant)
+        if key not in self.by_glyph:
+            self.by_glyph[key] = self.add_form(glyph, variant)
+        form = self.by_glyph[key]
+        if form is None:
+            return None
+        name, reference = form
+        if name not in stream._resources["XObject"]:
+            stream._resources["XObject"][name] = reference
+        return name.encode()
+
+    def add_form(self, glyph, variant):
+        """Return (name, reference) of a variant's Form XObject, added to the PDF once for all its sizes."""
         outlines = self.outlines(glyph.font)
-        form_key = (id(outlines), glyph.shape, variant)  # one form however many sizes the font is used at
+        form_key = (id(outlines), glyph.shape, variant)
         if form_key not in self.names:
             shape = outlines.variant(glyph.shape, variant, self.warps[glyph.font.family in self.joined_families])
             if shape is None:
                 self.names[form_key] = None
-                return None
-            form = FormXObject(shape.form)
-            self.pdf.add_object(form)
-            self.names[form_key] = (f"G{len(self.names)}", form.reference)
-        if self.names[form_key] is None:
-            return None
-        name, reference = self.names[form_key]
-        stream._resources["XObject"][name] = reference
-        return name.encode()
+            else:
+                form = FormXObject(shape.form)
+                self.pdf.add_object(form)
+                self.names[form_key] = (f"G{len(self.names)}", form.reference)
+        return self.names[form_key]
 
     def alpha_state(self, stream, step):
         """Name in the stream's resources the fill-alpha state of this step (alpha in 50ths: a page has few)."""
