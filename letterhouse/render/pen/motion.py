@@ -110,7 +110,7 @@ def glyph_motion(written, style, rng):
         turn=loose * numpy.radians(style.glyph_turn_deg) * free[:, 2],
         tall=tall, wide=wide,
         slant=style.glyph_slant * mix(free[:, 3], 0.7 * wave[:, 2]),
-        dx=pushed + loose * style.glyph_shift * 0.5 * free[:, 4],
+        dx=pushed + loose * style.glyph_shift * 0.3 * free[:, 4],
         dy=style.glyph_shift * mix(1.5 * free[:, 5], wave[:, 3]))
 
 

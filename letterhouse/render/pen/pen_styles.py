@@ -32,11 +32,11 @@ class PenStyle:
 PEN_STYLES = {
     "natural": PenStyle(warp=1.0, line_rise=0.05, line_slope_deg=0.45, line_bow=0.05, paragraph_rise=0.25,
                         creep=0.05, crowd=0.15, word_rise=0.035, word_turn_deg=0.9, word_size=0.02, word_aspect=0.04,
-                        word_slant=0.1, glyph_turn_deg=3.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.14,
-                        letter_gap=0.06, ink=0.3),
+                        word_slant=0.08, glyph_turn_deg=2.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.07,
+                        letter_gap=0.03, ink=0.3),
     "hurried": PenStyle(warp=1.2, line_rise=0.07, line_slope_deg=0.8, line_bow=0.08, paragraph_rise=0.35,
                         creep=0.08, crowd=0.2, word_rise=0.05, word_turn_deg=1.5, word_size=0.03, word_aspect=0.06,
-                        word_slant=0.14, glyph_turn_deg=4.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.15,
-                        letter_gap=0.05, ink=0.36, size_drift=0.03, margin_drift=0.02),
+                        word_slant=0.1, glyph_turn_deg=3.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.07,
+                        letter_gap=0.04, ink=0.36, size_drift=0.03, margin_drift=0.02),
 }
 RULED = 0.3  # on ruled paper a line's own rise, slope and bow are this share: the hand follows the rules

@@ -37,8 +37,8 @@ class Warp:
                       + rng.uniform(-0.16, 0.16) * numpy.clip(y - X_HEIGHT, 0, None)  # ascenders
                       + rng.uniform(-0.16, 0.16) * numpy.clip(y, None, 0))  # descenders
         for _ in range(2):  # slow waves, about a cycle an em: faster ones would thin and thicken the strokes
-            dx += wave(rng, x, y, 0.03)
-            dy += wave(rng, x, y, 0.03)
+            dx += wave(rng, x, y, 0.027)
+            dy += wave(rng, x, y, 0.027)
         weight = self.edge_weight(x, outline.advance / em) * self.strength
         moved = numpy.stack([x + dx * weight, y + dy * weight], axis=1)
         return moved * em
