@@ -35,11 +35,24 @@ SETTINGS = (
     Setting("BATCH_MAX_ROWS", 5000, "Most letters in one batch from the site or the API."),
     Setting("BATCH_MAX_CONTENT_LENGTH", 16 * 1024 * 1024,
             "Largest rows file (CSV or JSON) the site or the API accepts for a batch, in bytes."),
-    Setting("BATCH_JOBS", 0, "Worker processes rendering a batch for the site or the API; 0 means one per core."),
+    Setting("BATCH_WORKERS", 0, "Render processes writing batches for the site and the API, server-wide (each "
+            "`letterhouse worker` likewise); 0 means one per core."),
     Setting("BATCH_JOBS_PER_CLIENT", 2,
-            "Batches one client (address or API token) may have queued or running at once."),
-    Setting("JOB_RETENTION_HOURS", 24, "Hours a batch and its result are kept in the instance folder."),
-    Setting("INSTANCE_PATH", str(PROJECT_ROOT / "instance"), "Where the secret key and batch jobs are kept."),
+            "Batches one client (API token or browser session) may have queued or running at once."),
+    Setting("BATCH_STORED_BYTES_PER_CLIENT", 64 * 1024 * 1024,
+            "Bytes of rows one client may have waiting (uploaded, not yet written) at once."),
+    Setting("JOB_RETENTION_HOURS", 24, "Hours a batch and its result are kept; an upload nobody starts, one hour."),
+    Setting("DATABASE_URL", "", "Where job records are kept (SQLAlchemy URL, e.g. postgresql://host/db); empty "
+            "means SQLite in INSTANCE_PATH."),
+    Setting("RESULTS_PATH", "", "Folder for batches' rows and results, one every host and worker can reach; empty "
+            "means INSTANCE_PATH/results."),
+    Setting("BROKER_URL", "", "A Celery broker (redis://host:6379/0): batches are written in chunks by "
+            "`letterhouse worker` processes anywhere; empty means the server's own runner."),
+    Setting("BROKER_QUEUE", "letterhouse", "The broker queue batches are sent to and workers take them from."),
+    Setting("BROKER_VISIBILITY_TIMEOUT", 300, "Seconds after which a chunk a worker took and never finished (it "
+            "died) is given to another worker."),
+    Setting("INSTANCE_PATH", str(PROJECT_ROOT / "instance"), "Where the secret key, and by default the job "
+            "records and results, are kept."),
     Setting("SECRET_KEY", "", "Signs sessions and CSRF tokens; if empty, the site generates one once and keeps it "
             "in INSTANCE_PATH/secret_key."),
 )

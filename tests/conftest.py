@@ -20,6 +20,8 @@ from letterhouse import create_app
 from letterhouse.cli import cli
 from letterhouse.letters.clock import TODAY_VARIABLE
 
+pytest_plugins = ("services",)  # real PostgreSQL and Redis: tests/services.py
+
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED_TEMPLATES = PROJECT / "letter_templates"
 MM_PER_POINT = 25.4 / 72
@@ -235,6 +237,14 @@ SLOW_TESTS = frozenset({
     "test_batch_reports_progress_as_plain_lines_when_not_on_a_terminal",
     "test_skip_invalid_writes_the_good_rows_and_lists_the_others_beside_the_output",
     "test_fields_csv_is_a_header_row_that_batch_accepts_back",
+    "test_the_app_keeps_its_batches_in_the_database_it_is_given",
+    "test_a_chunk_written_twice_counts_once_and_the_result_holds_every_letter_once",
+    "test_memory_stays_flat_however_many_letters_are_joined",
+    "test_the_pdf_is_dated_as_the_cell_was_typed",  # each door's date test writes its letters too
+    "test_a_directory_gets_its_manifest_beside_the_letters",
+    "test_on_the_site_own_columns_reach_the_manifest_of_the_download",
+    "test_once_the_batch_has_run_its_letters_are_no_longer_pictured",
+    "test_a_batch_keeps_its_choices_from_upload_to_letters_even_when_its_rows_are_checked_again",
     # Letters rendered several times over to compare them.
     "test_write_it_again_writes_the_same_words_in_a_new_hand",
     "test_a_letter_is_written_again_to_the_byte_from_its_metadata",  # a second Python process

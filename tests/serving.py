@@ -61,18 +61,41 @@ class RunningServer:
         return int(self.url.rsplit(":", 1)[1])
 
     def worker_pids(self):
-        """Return the pids of gunicorn's workers (the master's children)."""
-        return sorted(child.pid for child in psutil.Process(self.process.pid).children())
+        """Return the pids of gunicorn's workers (the master's children but its batch runner)."""
+        return sorted(child.pid for child in psutil.Process(self.process.pid).children() if not is_runner(child))
+
+    def runner_pids(self):
+        """Return the pid of the batch runner the master keeps (`letterhouse worker`), if it is running."""
+        return sorted(child.pid for child in psutil.Process(self.process.pid).children() if is_runner(child))
 
     def log_text(self):
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def is_runner(process):
+    try:
+        return "worker" in process.cmdline()[-2:]
+    except psutil.NoSuchProcess:
+        return False
 
 
 def server_environment(root, templates, extra):
     """Return the environment of a test server: its own instance folder, templates and secret."""
     return {**os.environ, "LETTERHOUSE_INSTANCE_PATH": str(root / "instance"),
             "LETTERHOUSE_TEMPLATES": str(templates), "LETTERHOUSE_SECRET_KEY": "serving-tests",
-            "LETTERHOUSE_BATCH_JOBS": "1", **(extra or {})}
+            "LETTERHOUSE_BATCH_WORKERS": "1", **under_libfaketime(), **(extra or {})}
+
+
+def under_libfaketime():
+    """Settings a server needs when the suite runs under libfaketime (`faketime DATE pytest`).
+
+    gunicorn's master judges a worker stuck by comparing `time.monotonic()` with the mtime of the
+    worker's heartbeat file, which the kernel stamps with the real time until the worker's first
+    beat. libfaketime makes the monotonic clock read like a date, so every replacement worker
+    looks stuck the moment it is born and is killed in a loop. The server runs under the fake date
+    all the same; only gunicorn's stuck-worker timer is off.
+    """
+    return {"LETTERHOUSE_SERVER_TIMEOUT": "0"} if "faketime" in os.environ.get("LD_PRELOAD", "") else {}
 
 
 @contextlib.contextmanager

@@ -42,10 +42,10 @@ class ApiClient:
     def post(self, path, **kwargs):
         return self.call("POST", path, **kwargs)
 
-    def finished(self, status_url, timeout=60):
+    def finished(self, status_url, timeout=60, **kwargs):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status = self.get(status_url).get_json()
+            status = self.get(status_url, **kwargs).get_json()
             if status["state"] in ("done", "failed"):
                 return status
             time.sleep(0.2)
@@ -55,7 +55,7 @@ class ApiClient:
 @pytest.fixture
 def app(tmp_path, templates_dir):
     return create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
-                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_JOBS": 1})
+                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_WORKERS": 1})
 
 
 @pytest.fixture
@@ -97,6 +97,14 @@ def test_each_templates_example_data_fits_its_schema_and_writes_a_letter(api, sl
     assert response.status_code == 200, response.get_json()
 
 
+def test_a_letter_to_a_name_in_another_script_is_downloaded_under_that_name(api):
+    response = api.post("/api/v1/letters/anniversary", json={**CHRIS, "recipient_name": "Анна Каренина"})
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''anniversary-to-%D0%B0%D0%BD%D0%BD%D0%B0.pdf" in disposition  # RFC 6266, for browsers
+    assert disposition.isascii()
+
+
 def test_a_json_object_becomes_a_pdf_letter(api):
     response = api.post("/api/v1/letters/anniversary", json={**CHRIS, "date": "2026-02-14"})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -128,7 +136,7 @@ def test_values_that_do_not_fit_are_422_with_messages_by_field(api):
     assert errors["years"] == ["Years together must be a whole number, like 12."]
     assert errors["recipient_name"] == ["Please fill in their name."]
     assert errors["memroy"] == ["There is no field called “memroy”. Did you mean “memory”?"]
-    assert errors["tone"] == ["Not a valid choice."]
+    assert errors["tone"] == ["Not a valid choice. “grumpy” is not one of them. Choose one of: tender, playful."]
 
 
 def test_an_unknown_template_is_404(api):
@@ -217,7 +225,7 @@ def test_a_json_array_becomes_a_zip_of_letters_in_the_background(api):
     result = api.get(status["result_url"])
     assert result.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(result.data))
-    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-zoe.pdf"]
+    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-zoe.pdf", "manifest.csv"]
     assert "Dear Zoë," in pdf_text(archive.read("0002-anniversary-to-zoe.pdf"))
 
 
@@ -232,7 +240,7 @@ def test_a_client_may_have_only_so_many_batches_under_way(api, app):
     api.finished(first.get_json()["status_url"])
     other_client = api.post("/api/v1/batches/anniversary", json=rows[:1], environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert other_client.status_code == 202
-    api.finished(other_client.get_json()["status_url"])
+    api.finished(other_client.get_json()["status_url"], environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert api.post("/api/v1/batches/anniversary", json=rows[:1]).status_code == 202
 
 
@@ -257,7 +265,7 @@ def test_rows_with_problems_are_422_by_row_and_nothing_is_started(api, app):
                                                  "Remove it, or rename it to one of the template's fields."},
         {"row": 3, "field": "recipient_name", "message": "Please fill in their name."},
     ]
-    batches = Path(app.instance_path, "batches")
+    batches = Path(app.instance_path, "results")
     assert not batches.exists() or not list(batches.iterdir())
 
 
@@ -295,7 +303,10 @@ def test_an_unknown_batch_is_404_and_an_unfinished_one_has_no_result_yet(api, ap
 
         template = app.extensions["letterhouse.letters.catalog"].get("anniversary")
         data = json.dumps([CHRIS]).encode()
+        from letterhouse.web.clients import hashed
+
         job = app.extensions["letterhouse.batch.jobs"].create("anniversary", data, "json",
-                                                        check_rows(template, read_rows(data, "json")))
+                                                        check_rows(template, read_rows(data, "json")),
+                                                        owner=hashed("address", "127.0.0.1"))
     response = api.get(f"/api/v1/batches/{job.id}/result")
     assert response.status_code == 409 and response.get_json()["state"] == "checked"

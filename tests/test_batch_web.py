@@ -19,7 +19,7 @@ GUESTS = ("sender_name,recipient_name,years,memory\r\n"
 @pytest.fixture
 def app(tmp_path, templates_dir):
     return create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
-                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_JOBS": 1})
+                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_WORKERS": 1})
 
 
 class Studio:
@@ -36,10 +36,10 @@ class Studio:
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
-    def upload(self, data, filename="guests.csv", slug="anniversary"):
+    def upload(self, data, filename="guests.csv", slug="anniversary", **choices):
         token = self.csrf_token(self.open_page(slug))
         return self.client.post(f"/letters/{slug}/many", content_type="multipart/form-data",
-                                data={"csrf_token": token, "rows": (io.BytesIO(data), filename)})
+                                data={"csrf_token": token, "rows": (io.BytesIO(data), filename), **choices})
 
     def start(self, job_url, **choices):
         token = self.csrf_token(self.client.get(job_url).get_data(as_text=True))
@@ -98,7 +98,7 @@ def test_from_upload_to_download_with_a_bad_row_left_out(studio, client):
     result = client.get(f"{job_url}/letters")
     assert result.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(result.data))
-    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0003-anniversary-to-kim.pdf"]
+    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0003-anniversary-to-kim.pdf", "manifest.csv"]
     assert "outside Lyon" in pdf_text(archive.read("0001-anniversary-to-chris.pdf"))
 
 
@@ -164,9 +164,10 @@ def test_a_finished_batch_is_still_there_after_a_restart(studio, client, tmp_pat
     studio.wait(job_url)
     restarted = create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
                             "INSTANCE_PATH": str(tmp_path / "instance")}).test_client()
+    restarted.set_cookie("session", client.get_cookie("session").value)  # the same browser, back again
     assert "Your letters are ready" in restarted.get(job_url).get_data(as_text=True)
     archive = zipfile.ZipFile(io.BytesIO(restarted.get(f"{job_url}/letters").data))
-    assert archive.namelist() == ["0001-anniversary-to-chris.pdf"]
+    assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "manifest.csv"]
 
 
 def test_a_batch_belongs_to_its_template_and_unknown_ones_are_404(studio, client):

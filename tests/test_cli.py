@@ -78,7 +78,7 @@ def test_batch_to_a_zip_writes_one_pdf_per_row_from_an_excel_csv(run, guests, tm
     result = run("batch", "anniversary", "guests.csv", "-o", "letters.zip", "--jobs", "1")
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "letters.zip") as archive:
-        assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-alex.pdf"]
+        assert archive.namelist() == ["0001-anniversary-to-chris.pdf", "0002-anniversary-to-alex.pdf", "manifest.csv"]
         first = pdf_text(archive.read("0001-anniversary-to-chris.pdf"))
     assert "the night the car broke down outside Lyon" in first  # the cell over two lines, whole
     assert "Wrote 2 letters (2 pages) to letters.zip" in result.stdout
@@ -95,14 +95,14 @@ def test_batch_to_a_directory(run, guests, tmp_path):
     result = run("batch", "anniversary", "guests.csv", "-o", "letters", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "letters").iterdir()) == [
-        "0001-anniversary-to-chris.pdf", "0002-anniversary-to-alex.pdf"]
+        "0001-anniversary-to-chris.pdf", "0002-anniversary-to-alex.pdf", "manifest.csv"]
 
 
 def test_batch_from_a_json_array(run, tmp_path):
     (tmp_path / "rows.json").write_text(json.dumps([{"sender_name": "Sam", "recipient_name": "Kim", "years": 5}]))
     result = run("batch", "anniversary", "rows.json", "-o", "letters.zip", "--jobs", "1")
     assert result.exit_code == 0, result.output
-    assert zipfile.ZipFile(tmp_path / "letters.zip").namelist() == ["0001-anniversary-to-kim.pdf"]
+    assert zipfile.ZipFile(tmp_path / "letters.zip").namelist() == ["0001-anniversary-to-kim.pdf", "manifest.csv"]
 
 
 def test_batch_with_a_bad_row_reports_it_by_spreadsheet_row_and_writes_nothing(run, tmp_path):
@@ -128,7 +128,7 @@ def test_skip_invalid_writes_the_good_rows_and_lists_the_others_beside_the_outpu
     result = run("batch", "anniversary", "rows.csv", "-o", "letters.zip", "--skip-invalid", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert zipfile.ZipFile(tmp_path / "letters.zip").namelist() == [
-        "0001-anniversary-to-chris.pdf", "0003-anniversary-to-kim.pdf"]
+        "0001-anniversary-to-chris.pdf", "0003-anniversary-to-kim.pdf", "manifest.csv"]
     assert (tmp_path / "letters-errors.csv").read_text().splitlines() == [
         "row,field,message", '3,years,"Years together must be a whole number, like 12."']
 

@@ -72,6 +72,13 @@ def test_a_memory_at_the_limit_is_written_in_full(letters):
     assert pdf_shows(pdf, memory[-60:])
 
 
+def test_a_line_break_counts_as_one_character_though_the_browser_sends_two(letters):
+    memory = "a" * 199 + "\r\n" + "b" * 200  # 400 as a person counts, 401 as a browser sends a text box
+    preview = letters.submit("anniversary", {**ANNIVERSARY, "memory": memory})
+    assert preview.status_code == 200, field_error(preview.get_data(as_text=True), "memory")
+    assert pdf_shows(letters.download("anniversary", preview.get_data(as_text=True)).data, "b" * 60)
+
+
 # --- impossible dates are errors ---
 
 @pytest.mark.parametrize("typed", ["2026-02-31", "22026-02-14", "31/02/2026", "0999-12-31", "3000-01-01",

@@ -56,12 +56,12 @@ NAMES = [
     ("Mum and Dad", "Mum and Dad", "anniversary-to-mum-and-dad.pdf"),
     ("Alexander Anderson", "Alexander", "anniversary-to-alexander.pdf"),  # "and" inside a name parts no one
     # any script: names read whole where the family name comes first, else the given name
-    ("王小明", "王小明", "anniversary-to-you.pdf"),
-    ("山田 太郎", "山田 太郎", "anniversary-to-you.pdf"),
-    ("김민준", "김민준", "anniversary-to-you.pdf"),
-    ("Анна Каренина", "Анна", "anniversary-to-you.pdf"),
-    ("Νίκος Καζαντζάκης", "Νίκος", "anniversary-to-you.pdf"),
-    ("محمد علي", "محمد", "anniversary-to-you.pdf"),
+    ("王小明", "王小明", "anniversary-to-王小明.pdf"),
+    ("山田 太郎", "山田 太郎", "anniversary-to-山田-太郎.pdf"),
+    ("김민준", "김민준", "anniversary-to-김민준.pdf"),
+    ("Анна Каренина", "Анна", "anniversary-to-анна.pdf"),
+    ("Νίκος Καζαντζάκης", "Νίκος", "anniversary-to-νίκος.pdf"),
+    ("محمد علي", "محمد", "anniversary-to-محمد.pdf"),
 ]
 
 

@@ -3,6 +3,7 @@
 import io
 import statistics
 
+import numpy as np
 import pdfplumber
 import pypdfium2
 import pytest
@@ -140,6 +141,23 @@ def test_white_paper_is_plain_and_cream_laid_paper_has_a_texture(app):
     cream = [sum(p) / 3 for p in margin_pixels(page_image(letter_pdf(app, paper="cream"), dpi=100))]
     assert statistics.pstdev(white) < 0.5
     assert 1 < statistics.pstdev(cream) < 8  # visible up close, never louder than the writing
+
+
+def repeat_share(paper, shift, axis):
+    """Return the share of paper pixels that the same pixels `shift` px further along an axis repeat exactly."""
+    here, there = (paper[:-shift], paper[shift:]) if axis == 0 else (paper[:, :-shift], paper[:, shift:])
+    both = ~np.isnan(here) & ~np.isnan(there)
+    return float((here[both] == there[both]).mean())
+
+
+@pytest.mark.parametrize("paper_key", ["cream", "aged"])
+def test_textured_paper_does_not_repeat_at_any_period_on_the_page(app, paper_key):
+    """A tile's grain repeating every few centimetres is a tell: shifted by any period, little of the paper matches."""
+    page = np.asarray(page_image(letter_pdf(app, paper=paper_key), dpi=150).convert("L"), dtype=float)
+    lower = page[800:1600, 100:1150]  # 135 x 175 mm of the sheet, much of it below the writing
+    paper = np.where(lower > np.median(lower) - 30, lower, np.nan)  # the writing left out
+    worst = max(repeat_share(paper, shift, axis) for axis in (0, 1) for shift in range(40, 520))
+    assert worst < 0.3, f"{worst:.0%} of the paper repeats at some period"
 
 
 def test_aged_paper_is_warm_uneven_and_foxed(app):

@@ -67,3 +67,9 @@ def test_the_pdf_of_a_letter_from_maya_and_luis_says_we(letters, slug):
 def test_the_form_asks_whether_two_or_more_are_writing(letters):
     form = letters.open_form("thank-you")
     assert "Written by two or more of us" in form and 'name="we"' in form
+
+
+@pytest.mark.parametrize("slug", ["anniversary", "love-letter", "blank-page"])
+def test_a_letter_whose_words_never_change_for_two_does_not_ask(letters, slug):
+    form = letters.open_form(slug)
+    assert "Written by two or more of us" not in form and 'name="we"' not in form

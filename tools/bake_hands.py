@@ -4,7 +4,9 @@
 A developer tool, like tools/build_fonts.py: the application never runs it, a render never pays
 for it, and its output, ``static/fonts/<slug>/<slug>-varied.ttf``, is committed beside the source.
 
-What a varied font adds to its source face:
+What a varied font changes in its source face: its broken glyphs are mended first (tools/glyph_fixes.py:
+a capital that sweeps into the space before it, a digit far shorter than the others, a tiny question
+mark). What it adds:
 
 - For every letter, digit and punctuation mark of Latin, Cyrillic and Greek (and every glyph the
   face's own ligatures and alternates make from them), 11 more glyphs: composites of the original
@@ -57,13 +59,14 @@ from bake_layout import (
 )
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import UNSCALED_COMPONENT_OFFSET, Glyph, GlyphComponent
+from glyph_fixes import mend_glyphs
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from letterhouse.letters.styles import HANDS, JOINED_HANDS  # noqa: E402 -- the registry, from the checkout
 
 FONTS = ROOT / "static" / "fonts"
-BAKE_VERSION = 2  # bump when the recipe changes, so --check sees every file as stale
+BAKE_VERSION = 3  # bump when the recipe changes, so --check sees every file as stale
 
 
 # Unicode blocks whose letters, digits and punctuation get variants (Latin, Greek, Cyrillic,
@@ -326,6 +329,7 @@ def bake(source):
     for tag in font.keys():
         font[tag]  # decompile everything under the original glyph order
     profile = JOINED if source.parent.name in JOINED_FACES else PRINT
+    mend_glyphs(font)  # before the variants, which are drawn from the mended glyphs
     letters, spaces = varied_glyphs(font), space_glyphs(font)
     variants = add_variants(font, profile, letters, spaces)
     originals = {new: old for mapping in variants.values() for old, new in mapping.items()}

@@ -62,6 +62,8 @@ from fontTools.merge import Options as MergeOptions
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 
+from letterhouse.render.hands import font_metrics
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "static" / "fonts"
 DEFAULT_CACHE = Path(os.environ.get("FONTSRC_CACHE", "/tmp/fontsrc"))
@@ -508,6 +510,7 @@ def build(face: Face, cache: Path, offline: bool) -> dict:
         "tier": face.tier,
         "upstream_version": pkg.metadata.get("version"),
         "tarball_sha256": face.sha256,
+        "metrics": font_metrics(outdir / files["400"]),  # see tools/font_metrics.py
     }
     if face.notes:
         info["notes"] = face.notes

@@ -1,13 +1,18 @@
 """Every row of a batch checked before anything is rendered: rows -> checked letters and RowProblems."""
 
 import dataclasses
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+from letterhouse.batch.dates import read_date
 from letterhouse.batch.letter_data import known_fields, letter_from_data, letter_from_object, unknown_field_errors
+from letterhouse.batch.options import NO_OPTIONS, BatchOptions, with_batch_style
 from letterhouse.letters.letter import Letter, letter_filename
 
 MAX_PROBLEMS_KEPT = 1000  # problems listed for a batch; more are counted, not kept
+OWN_COLUMN_HINT = (" If the column is yours, like an order number, mark it as one of your own columns: "
+                   "it is then carried into manifest.csv and never printed.")
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class RowLetter:
 
     row: object  # rows.Row, or any record with its ordinal and number
     letter: Letter
+    own: dict = field(default_factory=dict)  # the studio's own columns: into manifest.csv, never into the letter
 
     @property
     def filename(self):
@@ -60,6 +66,7 @@ class BatchCheck:
     problems: list = field(default_factory=list)  # RowProblems, the first max_problems
     problem_count: int = 0
     max_problems: int | None = None
+    options: BatchOptions = NO_OPTIONS
 
     def add_problems(self, problems):
         """Keep problems up to the limit, and count every one."""
@@ -69,34 +76,77 @@ class BatchCheck:
         self.problems += problems[:room]
 
 
-def check_rows(template, row_set, max_problems=None):
+def check_rows(template, row_set, max_problems=None, options=NO_OPTIONS):
     """Return the BatchCheck of a RowSet; a problem in the header row means no letter is made."""
-    header = header_problems(template, row_set) if row_set.header_row is not None else []
-    check = BatchCheck(template, total=len(row_set.rows), max_problems=max_problems)
+    header = header_problems(template, row_set, options)
+    check = BatchCheck(template, total=len(row_set.rows), max_problems=max_problems, options=options)
     check.add_problems(header)
     for row in row_set.rows:
-        letter, errors = row_letter(template, row, check_unknown=row_set.header_row is None)
+        letter, errors = row_letter(template, row, options, check_unknown=row_set.header_row is None)
         check.add_problems(RowProblem(row.number, name, message)
                            for name, messages in errors.items() for message in messages)
         if letter is not None and not header:
-            check.letters.append(RowLetter(row, letter))
+            check.letters.append(RowLetter(row, letter, own_values(row, options)))
     return check
 
 
-def row_letter(template, row, check_unknown):
+def row_letter(template, row, options, check_unknown):
     """Return (Letter or None, errors) for one row; a CSV's unknown columns are reported once, at the header."""
+    values = {name: value for name, value in row.values.items() if name not in options.own_columns}
+    values, date_errors = typed_dates(template, values, options.date_order)
+    values = with_batch_style(values, options.style)
     if check_unknown:
-        return letter_from_object(template, row.values)
-    known = set(known_fields(template))
-    return letter_from_data(template, {k: v for k, v in row.values.items() if k in known}, "text")
+        letter, errors = letter_from_object(template, values)
+    else:
+        known = set(known_fields(template))
+        letter, errors = letter_from_data(template, {k: v for k, v in values.items() if k in known}, "text")
+    errors = {**date_errors, **errors}
+    return (None if errors else letter), errors
 
 
-def header_problems(template, row_set):
-    """Return problems of a CSV header: repeated columns, and unknown columns with something in them."""
-    row = row_set.header_row
+def typed_dates(template, values, order):
+    """Return (values with each date cell as an ISO date, {field: [message]} for a date that cannot be read)."""
+    values, errors = dict(values), {}
+    for name, spec in template.form_class.specs.items():
+        text = values.get(name)
+        if spec.type != "date" or not isinstance(text, str) or not text.strip():
+            continue
+        try:
+            values[name] = read_date(text, order)
+        except ValueError as error:
+            errors[name] = [str(error)]
+            del values[name]
+    return values, errors
+
+
+def own_values(row, options):
+    """Return the row's cells in the studio's own columns, as text (an absent one as "")."""
+    return {name: own_text(row.values.get(name)) for name in options.own_columns}
+
+
+def own_text(value):
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def header_problems(template, row_set, options=NO_OPTIONS):
+    """Return problems of the columns: repeated ones, unknown ones with something in them, own ones not there."""
+    row = row_set.header_row or 1  # JSON has no header: its first object stands for it
+    missing = [RowProblem(row, name, f"You marked “{name}” as your own column, but the file has no such "
+                                     f"{'column' if row_set.header_row else 'key'}.")
+               for name in options.own_columns if name not in row_set.columns]
+    if row_set.header_row is None:
+        return missing
     repeated = [name for name, count in Counter(row_set.columns).items() if name and count > 1]
     problems = [RowProblem(row, name, f"The column “{name}” appears more than once.") for name in repeated]
     used = {name for r in row_set.rows for name, value in r.values.items() if str(value).strip()}
     unknown = unknown_field_errors(template, [name for name in dict.fromkeys(row_set.columns + ("",))
-                                              if name in used])
-    return problems + [RowProblem(row, name, messages[0]) for name, messages in unknown.items()]
+                                              if name in used and name not in options.own_columns])
+    return missing + problems + [RowProblem(row, name, unknown_column_message(messages[0]))
+                                 for name, messages in unknown.items()]
+
+
+def unknown_column_message(message):
+    """Return the message for a column no field has, offering to mark it as the studio's own if no field is near."""
+    return message if "Did you mean" in message else message + OWN_COLUMN_HINT

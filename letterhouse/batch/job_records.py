@@ -1,31 +1,42 @@
-"""Batch jobs on disk, one folder each: the record with its progress, the rows, the checked letters and the result."""
+"""Batch jobs: their records in the database, and their rows, checked letters and result in the results folder."""
 
 import dataclasses
 import datetime
 import json
-import os
 import re
 import secrets
 import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
 from letterhouse.batch.checking import RowLetter, RowProblem
-from letterhouse.batch.job_owner import owner_alive, this_process
+from letterhouse.batch.job_owner import gone_from_this_host
+from letterhouse.batch.job_tables import batch_chunks, batch_jobs
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, OUTPUT_KINDS
 from letterhouse.batch.rows import Row
 from letterhouse.letters.letter import Letter
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
 UNFINISHED = ("queued", "running")
+HOLDING_ROWS = ("checked", *UNFINISHED)  # states in which a job's rows are kept on disk
+UNSTARTED_LIFETIME = datetime.timedelta(hours=1)  # an upload nobody starts is removed after this
+STALE_AFTER = datetime.timedelta(seconds=45)  # a running job whose runner has been silent this long is taken back
+MAX_ATTEMPTS = 3  # times a job is started afresh after its runner died, before it is failed
+CHUNKED = "chunks"  # the runner of a job written in chunks by a queue's workers, which redeliver what a dead one held
 SAMPLE_SIZE = 8  # letters named on the summary before the batch starts
 DATE_KEY = "$date"  # marks a date among stored letter values; no field name can start with "$"
 
 
+def utc_now():
+    return datetime.datetime.now(datetime.UTC)
+
+
 @dataclass
 class Job:
-    """One batch: its rows, what checking them found, and how far rendering has gone.
+    """One batch: its rows, what checking them found, who it belongs to, and how far rendering has gone.
 
     States: checked (rows read and checked, not started), queued, running, done, failed.
     """
@@ -33,23 +44,31 @@ class Job:
     id: str
     slug: str
     rows_kind: str  # csv or json
-    total: int  # rows in the file
-    valid: int  # rows that can become letters
+    owner: str = ""  # who started it: a hash of their API token, address or browser session (web.clients)
+    total: int = 0  # rows in the file
+    valid: int = 0  # rows that can become letters
     problems: list = field(default_factory=list)  # [row, field, message] from checking
     render_problems: list = field(default_factory=list)  # rows that failed while rendering
     sample: list = field(default_factory=list)  # [row, recipient, file name] of the first letters
     state: str = "checked"
     output: str = DEFAULT_OUTPUT
     duplex: bool = False
+    skip_invalid: bool = False
     done: int = 0
     letters: int = 0
     pages: int = 0
     message: str = ""
-    owner: str = ""  # "pid:token" of the process running it
-    client: str = ""  # who started it (a hash of their address or API token), for the per-client limit
-    created: float = 0.0
-    finished: float = 0.0
-    digest: str = ""  # the template version its rows were checked with; "" in records from before it was kept
+    digest: str = ""  # the template version its rows were checked with
+    stored_bytes: int = 0  # the rows and checked letters kept while it is unfinished
+    result: str = ""  # where its result is, relative to the results folder
+    runner: str = ""  # "host:pid:token" of the process writing it
+    attempts: int = 0
+    created: datetime.datetime = field(default_factory=utc_now)
+    started: datetime.datetime | None = None
+    finished: datetime.datetime | None = None
+    expires: datetime.datetime | None = None
+    heartbeat: datetime.datetime | None = None
+    options: dict = field(default_factory=dict)  # options.BatchOptions.as_dict(): chosen on upload, kept for a re-check
 
     @property
     def row_problems(self):
@@ -73,12 +92,24 @@ class TooManyBatches(Exception):
                          "start this one when one of them has finished.")
 
 
-class JobStore:
-    """Jobs on disk, one folder each; a started job is handed to the runner (a job_runner.JobRunner)."""
+class TooMuchStored(Exception):
+    """A client's rows waiting to be written would take more room than its share."""
 
-    def __init__(self, root, retention_hours, runner=None):
-        self.root = Path(root)
-        self.retention_seconds = float(retention_hours) * 3600
+    def __init__(self, limit):
+        super().__init__(f"Your files waiting to be written already take nearly {limit / 1024 / 1024:.0f} MB; start "
+                         "or let go of one (unstarted uploads are removed after an hour), then upload this one.")
+
+
+class JobStore:
+    """Job records in a database (SQLAlchemy), their files in a results folder every host and worker can reach.
+
+    A started job is handed to the runner (a job_runner.JobRunner) by its id.
+    """
+
+    def __init__(self, engine, results_root, retention_hours, runner=None):
+        self.engine = engine
+        self.root = Path(results_root)
+        self.retention = datetime.timedelta(hours=float(retention_hours))
         self.runner = runner
 
     # where each part of a job is kept
@@ -93,110 +124,257 @@ class JobStore:
         return self.folder(job.id) / "letters.json"
 
     def result_path(self, job):
-        return self.folder(job.id) / f"result{OUTPUT_KINDS[job.output].extension}"
+        return self.root / (job.result or f"{job.id}/result{OUTPUT_KINDS[job.output].extension}")
 
     def expires_at(self, job):
-        """Return when a job and its letters will be removed, as a Unix time."""
-        return job.created + self.retention_seconds
+        """Return when a job and its letters will be removed, as an aware datetime."""
+        return job.expires
 
     # records
 
-    def save(self, job):
-        """Write the job's record atomically, so a reader never sees half of it."""
-        path = self.folder(job.id) / "job.json"
-        partial = path.with_suffix(".part")
-        partial.write_text(json.dumps(dataclasses.asdict(job)), encoding="utf-8")
-        os.replace(partial, path)
+    def save(self, job, runner=None):
+        """Write the job's record; with a runner, only while that runner still holds the job. Return whether written."""
+        values = {name: value for name, value in dataclasses.asdict(job).items() if name != "id"}
+        condition = [batch_jobs.c.id == job.id] + ([batch_jobs.c.runner == runner] if runner else [])
+        with self.engine.begin() as connection:
+            return connection.execute(update(batch_jobs).where(*condition).values(**values)).rowcount == 1
 
     def get(self, job_id):
-        """Return the job with this id, or None; a job left unfinished by a dead process is failed."""
+        """Return the job with this id, or None."""
         if not JOB_ID.match(str(job_id)):
             return None
-        try:
-            job = Job(**json.loads((self.folder(job_id) / "job.json").read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            return None
-        if job.state in UNFINISHED and not owner_alive(job.owner):
-            job.state, job.message = "failed", "The server restarted while this batch was being made. Start it again."
-            self.save(job)
-        return job
+        with self.engine.connect() as connection:
+            row = connection.execute(select(batch_jobs).where(batch_jobs.c.id == job_id)).mappings().first()
+        return Job(**row) if row else None
 
-    def create(self, slug, data, rows_kind, check):
-        """Store the rows of a checked batch and the letters checking made as a new job, and return the job."""
+    def create(self, slug, data, rows_kind, check, owner="", byte_limit=0):
+        """Store the rows of a checked batch and the letters checking made as a new job, and return the job.
+
+        :raise TooMuchStored: when the owner's waiting rows and these would be more than byte_limit (0: no limit).
+        """
         self.remove_expired()
-        job = Job(id=secrets.token_urlsafe(12), slug=slug, rows_kind=rows_kind, total=check.total,
-                  valid=len(check.letters), problems=problem_rows(check.problems), created=time.time(),
-                  sample=first_letters(check), digest=check.template.digest)
+        letters = letters_json(check.letters).encode()
+        stored = len(data) + len(letters)
+        if byte_limit and self.stored_bytes_for(owner) + stored > byte_limit:
+            raise TooMuchStored(byte_limit)
+        job = Job(id=secrets.token_urlsafe(12), slug=slug, rows_kind=rows_kind, owner=owner, total=check.total,
+                  valid=len(check.letters), problems=problem_rows(check.problems), sample=first_letters(check),
+                  digest=check.template.digest, stored_bytes=stored,
+                  options=check.options.as_dict())
+        job.expires = job.created + UNSTARTED_LIFETIME
         self.folder(job.id).mkdir(parents=True)
         self.rows_path(job).write_bytes(data)
-        self.letters_path(job).write_text(letters_json(check.letters), encoding="utf-8")
-        self.save(job)
+        self.letters_path(job).write_bytes(letters)
+        with self.engine.begin() as connection:
+            connection.execute(insert(batch_jobs).values(**dataclasses.asdict(job)))
         return job
 
-    def checked_letters(self, job, template):
-        """Return the RowLetters stored when the job's rows were checked, or None when there are none."""
+    def delete(self, job):
+        """Remove a job's record and every file it has."""
+        shutil.rmtree(self.folder(job.id), ignore_errors=True)
+        with self.engine.begin() as connection:
+            connection.execute(delete(batch_chunks).where(batch_chunks.c.job_id == job.id))
+            connection.execute(delete(batch_jobs).where(batch_jobs.c.id == job.id))
+
+    def checked_letters(self, job, template, start=0, stop=None):
+        """Return the RowLetters stored when the job's rows were checked (those from start to stop), or None."""
         try:
             items = json.loads(self.letters_path(job).read_text(encoding="utf-8"), object_hook=typed_value)
         except (OSError, ValueError):
             return None
+        items = items[start:stop]
         # The row's cells are not kept beside its letter: its place is all the letter's file name needs.
-        return [RowLetter(Row(ordinal, number, {}), Letter(template, values, seed))
-                for ordinal, number, values, seed in items]
+        return [RowLetter(Row(ordinal, number, {}), Letter(template, values, seed), own)
+                for ordinal, number, values, seed, own in items]
 
     def remove_personal_data(self, job):
         """Delete the rows and the letters' values once the letters are written: only the result is kept."""
         self.rows_path(job).unlink(missing_ok=True)
         self.letters_path(job).unlink(missing_ok=True)
+        job.stored_bytes = 0
 
     def remove_expired(self, now=None):
-        """Delete every finished or never-started job older than the retention time."""
-        now = time.time() if now is None else now
+        """Delete every job past its expiry that is not being written, and stray folders older than the retention."""
+        now = now or utc_now()
+        with self.engine.connect() as connection:
+            expired = connection.execute(select(batch_jobs.c.id).where(
+                batch_jobs.c.expires < now, batch_jobs.c.state.not_in(UNFINISHED))).scalars().all()
+            known = set(connection.execute(select(batch_jobs.c.id)).scalars())
+        for job_id in expired:
+            self.delete(Job(id=job_id, slug="", rows_kind=""))
         for folder in self.root.iterdir() if self.root.is_dir() else ():
-            job = self.get(folder.name)
-            if job is None:  # a stray folder, or one being created this instant: judge it by its age
-                expired = now - folder.stat().st_mtime > self.retention_seconds
-            else:
-                expired = job.state not in UNFINISHED and now - job.created > self.retention_seconds
-            if expired:
+            modified = datetime.datetime.fromtimestamp(folder.stat().st_mtime, datetime.UTC)
+            if folder.name not in known and now - modified > self.retention:  # left by a create that failed
                 shutil.rmtree(folder, ignore_errors=True)
+
+    # a client's share
+
+    def unfinished_for(self, owner):
+        """Return how many of an owner's batches are queued or running."""
+        return self.scalar(func.count(), batch_jobs.c.owner == owner, batch_jobs.c.state.in_(UNFINISHED))
+
+    def stored_bytes_for(self, owner):
+        """Return how many bytes of an owner's rows and checked letters are kept, waiting to be written."""
+        return self.scalar(func.coalesce(func.sum(batch_jobs.c.stored_bytes), 0),
+                           batch_jobs.c.owner == owner, batch_jobs.c.state.in_(HOLDING_ROWS))
+
+    def scalar(self, column, *conditions):
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(column).where(*conditions)).scalar_one())
+
+    def refuse_if_busy(self, owner, client_limit):
+        """Raise TooManyBatches when the owner already has client_limit batches under way (0: no limit)."""
+        if client_limit and self.unfinished_for(owner) >= client_limit:
+            raise TooManyBatches(client_limit)
 
     # starting
 
-    def unfinished_for(self, client):
-        """Return how many of a client's batches are queued or running."""
-        folders = self.root.iterdir() if self.root.is_dir() else ()
-        jobs = (self.get(folder.name) for folder in folders)
-        return sum(1 for job in jobs if job and job.client == client and job.state in UNFINISHED)
+    def start(self, job, client_limit=0, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False):
+        """Queue a checked job on the runner; return False if it cannot start (or another request started it).
 
-    def start(self, job, template, client="", client_limit=0, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False,
-              jobs=None, max_pages=None, time_limit=None):
-        """Queue a checked job on the runner; return False if it cannot start.
-
-        :param client: who is starting it (web.clients computes it), counted against client_limit (0: no limit).
-        :raise TooManyBatches: when this client already has its share of batches under way.
+        :raise TooManyBatches: when the job's owner already has client_limit batches under way (0: no limit).
         """
         if job.state != "checked" or (job.problems and not skip_invalid) or not job.valid:
             return False
-        if client_limit and self.unfinished_for(client) >= client_limit:
-            raise TooManyBatches(client_limit)
-        job.client = client
-        if not self.claim(job):
-            return False
-        job.state, job.output, job.duplex, job.owner = "queued", output, bool(duplex), this_process()
-        self.save(job)
+        result = f"{job.id}/result{OUTPUT_KINDS[output].extension}"
+        claimed = dict(state="queued", output=output, duplex=bool(duplex), skip_invalid=bool(skip_invalid),
+                       result=result, expires=utc_now() + self.retention)
+        with self.engine.begin() as connection:  # one request wins, even across servers
+            one_owner_at_a_time(connection, job.owner)  # so two requests at once cannot both pass the limit
+            unfinished = connection.execute(select(func.count()).where(
+                batch_jobs.c.owner == job.owner, batch_jobs.c.state.in_(UNFINISHED))).scalar_one()
+            if client_limit and unfinished >= client_limit:
+                raise TooManyBatches(client_limit)
+            if connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "checked")
+                                  .values(**claimed)).rowcount != 1:
+                return False
+        for name, value in claimed.items():
+            setattr(job, name, value)
         if self.runner is None:
             raise RuntimeError("This job store was made without a runner, so it cannot start jobs.")
-        options = dict(skip_invalid=skip_invalid, jobs=jobs, max_pages=max_pages, time_limit=time_limit)
-        self.runner.submit(self, job, template, options)
+        self.runner.submit(job.id)
         return True
 
-    def claim(self, job):
-        """Return True for the one request that may start this job, even across server processes."""
+    # for runners
+
+    def claim_next(self, runner):
+        """Take the oldest queued job for this runner and return it running, or None when none is waiting."""
+        while True:
+            with self.engine.connect() as connection:
+                job_id = connection.execute(select(batch_jobs.c.id).where(batch_jobs.c.state == "queued")
+                                            .order_by(batch_jobs.c.created).limit(1)).scalar()
+            if job_id is None:
+                return None
+            now = utc_now()
+            with self.engine.begin() as connection:
+                taken = connection.execute(
+                    update(batch_jobs).where(batch_jobs.c.id == job_id, batch_jobs.c.state == "queued")
+                    .values(state="running", runner=runner, started=now, heartbeat=now, done=0,
+                            attempts=batch_jobs.c.attempts + 1)).rowcount == 1
+            if taken:
+                return self.get(job_id)
+
+    def beat(self, job_id, runner):
+        """Record that the runner writing this job is alive; return False if the job is no longer its own."""
+        with self.engine.begin() as connection:
+            return connection.execute(update(batch_jobs).where(
+                batch_jobs.c.id == job_id, batch_jobs.c.runner == runner, batch_jobs.c.state == "running")
+                .values(heartbeat=utc_now())).rowcount == 1
+
+    def recover(self, now=None):
+        """Take back every running job whose runner died: queue it again, or fail it after MAX_ATTEMPTS.
+
+        A runner is dead when its process is gone from this host, or when it has been silent for STALE_AFTER.
+        Return the ids taken back.
+        """
+        now = now or utc_now()
+        with self.engine.connect() as connection:
+            running = connection.execute(select(batch_jobs.c.id, batch_jobs.c.runner, batch_jobs.c.heartbeat,
+                                                batch_jobs.c.attempts).where(batch_jobs.c.state == "running")).all()
+        dead = [row for row in running if not row.runner.startswith(CHUNKED) and (
+                gone_from_this_host(row.runner) or row.heartbeat is None or now - row.heartbeat > STALE_AFTER)]
+        return [row.id for row in dead if self.take_back(row.id, row.runner, row.attempts)]
+
+    def take_back(self, job_id, runner, attempts):
+        """Queue a dead runner's job again, or fail it when it has been tried often enough."""
+        if attempts >= MAX_ATTEMPTS:
+            values = dict(state="failed", finished=utc_now(), expires=utc_now() + self.retention,
+                          message="The batch stopped each time it was written. Please start it again.")
+        else:
+            values = dict(state="queued", runner="", done=0)
+        with self.engine.begin() as connection:
+            return connection.execute(update(batch_jobs).where(
+                batch_jobs.c.id == job_id, batch_jobs.c.runner == runner, batch_jobs.c.state == "running")
+                .values(**values)).rowcount == 1
+
+
+    # for jobs written in chunks
+
+    def mark_running(self, job):
+        """Record that a queued job's first chunk is being written (once, whichever worker comes first)."""
+        now = utc_now()
+        with self.engine.begin() as connection:
+            if connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "queued")
+                                  .values(state="running", runner=CHUNKED, started=now, heartbeat=now)).rowcount:
+                job.state, job.runner, job.started = "running", CHUNKED, now
+
+    def stalled_chunked_jobs(self, older_than, now=None):
+        """Return the queued or chunked-running jobs with no sign of progress for older_than (a timedelta)."""
+        since = (now or utc_now()) - older_than
+        with self.engine.connect() as connection:
+            ids = connection.execute(select(batch_jobs.c.id).where(
+                batch_jobs.c.state.in_(UNFINISHED), batch_jobs.c.runner.in_(("", CHUNKED)),
+                func.coalesce(batch_jobs.c.heartbeat, batch_jobs.c.created) < since)).scalars().all()
+        return [job for job in map(self.get, ids) if job is not None]
+
+    def touch(self, job_id):
+        """Record a sign of life for an unfinished job (its heartbeat) without changing anything else."""
+        with self.engine.begin() as connection:
+            connection.execute(update(batch_jobs).where(batch_jobs.c.id == job_id, batch_jobs.c.state.in_(UNFINISHED))
+                               .values(heartbeat=utc_now()))
+
+    def chunks_recorded(self, job):
+        """Return the numbers of the job's chunks recorded as written."""
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(batch_chunks.c.chunk).where(batch_chunks.c.job_id == job.id))
+                       .scalars())
+
+    def chunk_done(self, job, chunk, letters):
+        """Record a chunk as written, once however often it is; update the job's progress; return chunks done."""
         try:
-            os.close(os.open(self.folder(job.id) / "started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            return False
-        return True
+            with self.engine.begin() as connection:
+                connection.execute(insert(batch_chunks).values(job_id=job.id, chunk=chunk, letters=letters))
+        except IntegrityError:  # written before, by a worker that died before telling the queue
+            pass
+        with self.engine.begin() as connection:
+            done, count = connection.execute(select(func.coalesce(func.sum(batch_chunks.c.letters), 0), func.count())
+                                             .where(batch_chunks.c.job_id == job.id)).one()
+            connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "running")
+                               .values(done=done, heartbeat=utc_now()))
+        job.done = int(done)
+        return int(count)
+
+    def finish(self, job):
+        """Record a running job's end (done or failed), once: return False if it had ended already."""
+        values = {name: getattr(job, name) for name in ("state", "letters", "pages", "render_problems", "problems",
+                                                        "valid", "message", "done", "stored_bytes")}
+        job.finished = utc_now()
+        job.expires = job.finished + self.retention
+        with self.engine.begin() as connection:
+            return connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id,
+                                                               batch_jobs.c.state.in_(UNFINISHED))
+                                      .values(**values, finished=job.finished, expires=job.expires)).rowcount == 1
+
+
+def one_owner_at_a_time(connection, owner):
+    """Hold, until the transaction ends, a lock that every other transaction starting this owner's batches waits on.
+
+    PostgreSQL: an advisory lock on the owner. SQLite: the database's write lock, taken by a write that changes nothing.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
+    else:
+        connection.execute(update(batch_jobs).where(batch_jobs.c.id == "").values(state="checked"))
 
 
 def first_letters(check):
@@ -211,8 +389,8 @@ def problem_rows(problems):
 
 
 def letters_json(letters):
-    """Return checked RowLetters as JSON: [ordinal, row, typed values, seed] each, dates marked."""
-    return json.dumps([[item.row.ordinal, item.row.number, item.letter.values, item.letter.seed]
+    """Return checked RowLetters as JSON: [ordinal, row, typed values, seed, own columns] each, dates marked."""
+    return json.dumps([[item.row.ordinal, item.row.number, item.letter.values, item.letter.seed, item.own]
                        for item in letters], default=marked_date)
 
 

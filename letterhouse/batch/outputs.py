@@ -1,6 +1,10 @@
-"""Where a batch's letters go: the one registry of output kinds (ZIP, one PDF, a directory) and their writers."""
+"""Where a batch's letters go: the one registry of output kinds (ZIP, one PDF, a directory) and their writers.
 
-import io
+Each writer's `add` returns the page where the letter starts in the output (None when each letter
+is its own file), and `add_manifest` puts manifest.csv with the letters: a file in the ZIP or the
+directory, and a file attached to the one PDF (a PDF reader lists it under attachments).
+"""
+
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,33 +21,18 @@ class ZipOutput:
     def add(self, rendered):
         self.zip.writestr(rendered.filename, rendered.pdf)
 
+    def add_manifest(self, name, data):
+        self.zip.writestr(name, data)
+
     def close(self):
         self.zip.close()
 
 
-class CombinedPdfOutput:
-    """Every letter in one PDF, each starting on a new sheet (padded to even pages for duplex).
+def combined_pdf(path, duplex=False):
+    """Every letter in one PDF, each on a new sheet, joined as they arrive (batch/pdf_join.py): memory stays flat."""
+    from letterhouse.batch.pdf_join import StreamingPdfJoin  # noqa: PLC0415 -- the CLI reads this registry for its help
 
-    Letters are joined page by page rather than laid out as one document, so each
-    letter's page numbers and first-page styles start afresh.
-    """
-
-    def __init__(self, path, duplex=False):
-        from pypdf import PdfWriter  # noqa: PLC0415 -- here, not above: the CLI reads this registry for its help
-
-        self.path, self.duplex, self.writer = path, duplex, PdfWriter()
-
-    def add(self, rendered):
-        from pypdf import PdfReader  # noqa: PLC0415 -- as above
-
-        self.writer.append(PdfReader(io.BytesIO(rendered.pdf)), outline_item=rendered.filename[:-4])
-        if self.duplex and rendered.page_count % 2:
-            last = self.writer.pages[-1].mediabox
-            self.writer.add_blank_page(width=last.width, height=last.height)
-
-    def close(self):
-        with open(self.path, "wb") as file:
-            self.writer.write(file)
+    return StreamingPdfJoin(path, duplex)
 
 
 class DirectoryOutput:
@@ -56,6 +45,9 @@ class DirectoryOutput:
     def add(self, rendered):
         (self.path / rendered.filename).write_bytes(rendered.pdf)
 
+    def add_manifest(self, name, data):
+        (self.path / name).write_bytes(data)
+
     def close(self):
         pass
 
@@ -67,7 +59,7 @@ class OutputKind:
     name: str
     extension: str  # ".zip"; "" for a directory
     mimetype: str | None  # what a download is sent as; None when it is not one file
-    writer: type
+    writer: object  # called with (path, duplex=...) it returns an object with add(rendered) and close()
     description: str
 
     @property
@@ -77,7 +69,7 @@ class OutputKind:
 
 OUTPUT_KINDS = {kind.name: kind for kind in (
     OutputKind("zip", ".zip", "application/zip", ZipOutput, "A ZIP with one PDF per letter"),
-    OutputKind("pdf", ".pdf", "application/pdf", CombinedPdfOutput, "One PDF, every letter starting on a new sheet"),
+    OutputKind("pdf", ".pdf", "application/pdf", combined_pdf, "One PDF, every letter starting on a new sheet"),
     OutputKind("dir", "", None, DirectoryOutput, "A directory with one PDF file per letter"),
 )}
 DOWNLOADS = {name: kind for name, kind in OUTPUT_KINDS.items() if kind.mimetype}  # what the site and API offer

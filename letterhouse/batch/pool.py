@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import marshal
 import multiprocessing
+import multiprocessing.forkserver
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 from letterhouse.letters.letter import Letter
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.letters.sandbox import body_from_code
-from letterhouse.render.letter_pdf import write_letter_pdf
-from letterhouse.render.pdf import get_renderer
 
 LOGGER = logging.getLogger(__name__)
+# The process that forks the workers imports the renderer (WeasyPrint, Pango, the fonts) once, so each
+# worker starts warm; the process that hands out the letters never needs it.
+WORKER_MODULES = [__name__, "letterhouse.render.letter_pdf"]
 TASKS_PER_WORKER = 250  # a worker is replaced after this many letters, so memory cannot creep up
 AHEAD_PER_WORKER = 4  # letters queued per worker: enough to keep it busy, few enough to keep memory flat
 
@@ -66,6 +68,8 @@ _worker_template = None
 
 def start_worker(template, body_code):
     """Warm a worker once: take the template it is sent, load fonts and stylesheets before the first letter."""
+    from letterhouse.render.pdf import get_renderer  # noqa: PLC0415 -- preloaded in the fork server
+
     global _worker_template
     _worker_template = dataclasses.replace(template, body=body_from_code(marshal.loads(body_code)))
     get_renderer()
@@ -73,7 +77,13 @@ def start_worker(template, body_code):
 
 def render_task(task, max_pages, time_limit=None):
     """Return the RenderedLetter of one task (runs in a worker)."""
-    letter = Letter(_worker_template, task.values, task.seed)
+    return rendered_letter(Letter(_worker_template, task.values, task.seed), task, max_pages, time_limit)
+
+
+def rendered_letter(letter, task, max_pages, time_limit=None):
+    """Return the RenderedLetter of one task's letter, written in this process; a letter that fails says why."""
+    from letterhouse.render.letter_pdf import write_letter_pdf  # noqa: PLC0415 -- preloaded in the fork server
+
     try:
         rendered = write_letter_pdf(letter, max_pages, time_limit)
     except LetterRefused as error:
@@ -95,8 +105,17 @@ def pool_context():
     'fork' cannot recycle workers (max_tasks_per_child) and would copy a web server's threads.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload(WORKER_MODULES)
     return context
+
+
+def start_fork_server():
+    """Start the server that forks the workers now, so it imports WeasyPrint while this process reads and checks rows.
+
+    Otherwise it starts with the first worker, once every row has been checked. Harmless to call again.
+    """
+    pool_context()
+    multiprocessing.forkserver.ensure_running()
 
 
 def render_in_order(template, tasks, jobs, max_pages, time_limit=None):

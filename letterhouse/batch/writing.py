@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from letterhouse.batch.checking import RowProblem
+from letterhouse.batch.manifest import MANIFEST_NAME, Manifest
 from letterhouse.batch.outputs import OUTPUT_KINDS, output_kind
 from letterhouse.batch.pool import default_jobs, render_in_order, render_task_of
 
@@ -26,7 +27,7 @@ class BatchResult:
 
 
 def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, on_progress=None, time_limit=None):
-    """Render every letter of a checked batch into `out` and return the BatchResult.
+    """Render every letter of a checked batch into `out`, with its manifest.csv, and return the BatchResult.
 
     A ZIP or PDF is written under a temporary name and renamed when complete, so a
     file with the final name is always whole.
@@ -34,15 +35,16 @@ def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, 
     kind = OUTPUT_KINDS[kind or output_kind(out)]
     started, result, total = time.monotonic(), BatchResult(), len(check.letters)
     partial = Path(out) if kind.is_directory else Path(f"{out}.part")
-    output = kind.writer(partial, duplex=duplex)
+    output, manifest = kind.writer(partial, duplex=duplex), Manifest(check.options.own_columns)
     tasks = (render_task_of(item) for item in check.letters)
     try:
         with closing(output):
             rendered_letters = render_in_order(check.template, tasks, jobs or default_jobs(), max_pages, time_limit)
-            for done, rendered in enumerate(rendered_letters, start=1):
-                add_rendered(result, output, rendered)
+            for done, (item, rendered) in enumerate(zip(check.letters, rendered_letters, strict=True), start=1):
+                add_rendered(result, output, manifest, item, rendered)
                 if on_progress:
                     on_progress(done, total)
+            output.add_manifest(MANIFEST_NAME, manifest.as_bytes())
     except BaseException:  # interrupted or failed: leave no half-written file behind
         if partial != Path(out):
             partial.unlink(missing_ok=True)
@@ -53,11 +55,11 @@ def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, 
     return result
 
 
-def add_rendered(result, output, rendered):
-    """Add one rendered letter to the output, or its failure to the result's problems."""
+def add_rendered(result, output, manifest, item, rendered):
+    """Add one rendered letter to the output and the manifest, or its failure to the result's problems."""
     if rendered.error:
         result.problems.append(RowProblem(rendered.row, "", rendered.error))
         return
-    output.add(rendered)
+    manifest.add(item, rendered, output.add(rendered))
     result.letters += 1
     result.pages += rendered.page_count

@@ -14,13 +14,13 @@ import urllib.request
 from importlib.metadata import version
 from pathlib import Path
 
-from letterhouse.batch.checking import check_rows
-from letterhouse.batch.rows import read_rows
-from letterhouse.batch.writing import write_batch
+from markupsafe import escape
+
 from letterhouse.config import load_settings
 from letterhouse.letters.catalog import catalog_from_config, example_values
 from letterhouse.letters.letter import validate_mapping
-from letterhouse.render.compose import compose_letter_html
+from letterhouse.letters.styles import HANDS
+from letterhouse.render.compose import body_paragraphs, compose_letter_html, render_body
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.pdf import get_renderer, harfbuzz_subsetter_available
 from letterhouse.render.realism import letter_css
@@ -48,29 +48,61 @@ def median_ms(samples):
     return round(statistics.median(samples) * 1000, 2)
 
 
+def plain_font_page(letter):
+    """Return the floor's page: the letter's paragraphs in its hand's plain font on A4, and that CSS.
+
+    No hand classes, paper, realism or page furniture: what any program that sets these words in
+    this font with WeasyPrint pays, so everything above it is Letterhouse's own cost.
+    """
+    hand = HANDS[letter.values["hand"]]
+    paragraphs = body_paragraphs(render_body(letter))
+    html = "<!doctype html><html><body>" + "".join(
+        f"<p>{escape(' '.join(lines))}</p>" for lines in paragraphs) + "</body></html>"
+    css = (f'@font-face {{ font-family: "Plain hand"; src: url(fonts/{hand.font_file}); }}\n'
+           f"@page {{ size: A4; margin: 24mm 22mm 24mm 28mm; }}\n"
+           f'body {{ font-family: "Plain hand"; font-size: {hand.size_pt}pt; line-height: {hand.line_mm}mm; }}\n'
+           "p { margin: 0 0 1em; }\n")
+    return html, css
+
+
 def warm_letter(catalog, rounds):
-    """Time a warm one-page letter through Letterhouse and the same page through plain WeasyPrint."""
+    """Time a warm one-page letter through Letterhouse, the plain-font floor, and its own HTML and CSS plainly.
+
+    The floor is the letter's paragraphs in one plain hand font on A4, with the CSS parsed once and
+    the same warm font configuration; the second comparison is the letter's own HTML and CSS (its
+    stylesheet parsed anew, as Letterhouse does) straight through WeasyPrint. All three are taken in
+    turn, so they see the same machine.
+    """
     template = catalog.get(BENCH_SLUG)
     data = example_values(template)
     renderer = get_renderer()
     letter, _ = validate_mapping(template, data, "json")
     html = compose_letter_html(letter)
     values = letter.values
-    own_css = letter_css(values, letter.seed)
-    ours, floor = [], []
+    own_css = letter_css(values)
+    floor_html, floor_css = plain_font_page(letter)
+    floor_stylesheets = [renderer.parsed_css(floor_css)]
+    samples = {"ours": [], "floor": [], "same_html": []}
+    renders = {"ours": lambda: write_letter_pdf(validate_mapping(template, data, "json")[0]),
+               "floor": lambda: renderer.plain_pdf(floor_html, floor_stylesheets),
+               "same_html": lambda: renderer.plain_pdf(html, renderer.stylesheets_for(
+                   values["page_size"], values["paper"], values["hand"], own_css))}
     for round_number in range(rounds + 3):
-        started = time.perf_counter()
-        write_letter_pdf(validate_mapping(template, data, "json")[0])
-        middle = time.perf_counter()
-        # The floor: the same HTML and the same CSS (the letter's own stylesheet parsed anew, as
-        # Letterhouse does), straight through WeasyPrint with the same warm font configuration.
-        stylesheets = renderer.stylesheets_for(values["page_size"], values["paper"], values["hand"], own_css)
-        renderer.plain_pdf(html, stylesheets)
-        if round_number >= 3:  # the first rounds warm caches for both
-            ours.append(middle - started)
-            floor.append(time.perf_counter() - middle)
-    return {"letterhouse_ms": median_ms(ours), "weasyprint_floor_ms": median_ms(floor),
-            "ratio": round(statistics.median(ours) / statistics.median(floor), 2), "rounds": rounds}
+        for name, render in renders.items():
+            started, cpu = time.perf_counter(), time.process_time()
+            render()
+            if round_number >= 3:  # the first rounds warm caches for all three
+                samples[name].append((time.perf_counter() - started, time.process_time() - cpu))
+    wall = {name: statistics.median(wall for wall, _ in taken) for name, taken in samples.items()}
+    cpu = {name: statistics.median(cpu for _, cpu in taken) for name, taken in samples.items()}
+    return {"letterhouse_ms": round(wall["ours"] * 1000, 2), "plain_font_floor_ms": round(wall["floor"] * 1000, 2),
+            "ratio": round(wall["ours"] / wall["floor"], 2),
+            "weasyprint_same_html_ms": round(wall["same_html"] * 1000, 2),
+            "ratio_same_html": round(wall["ours"] / wall["same_html"], 2),
+            # CPU time: on a machine shared with other work, the steadier of the two measures
+            "letterhouse_cpu_ms": round(cpu["ours"] * 1000, 2),
+            "plain_font_floor_cpu_ms": round(cpu["floor"] * 1000, 2),
+            "ratio_cpu": round(cpu["ours"] / cpu["floor"], 2), "rounds": rounds}
 
 
 COLD_START_SCRIPT = """
@@ -95,23 +127,57 @@ def cold_start():
             "import_to_first_pdf_s": round(float(inside), 3)}
 
 
+BATCH_SCRIPT = """
+import json, sys, time
+from letterhouse.batch.pool import start_fork_server
+start_fork_server()  # as `letterhouse batch` does
+from letterhouse.batch.checking import check_rows
+from letterhouse.config import load_settings
+from letterhouse.letters.catalog import catalog_from_config
+from letterhouse.batch.rows import read_rows_file
+from letterhouse.batch.writing import write_batch
+slug, rows, out, jobs = sys.argv[1:5]
+check = check_rows(catalog_from_config(load_settings()).get(slug), read_rows_file(rows))
+first = []
+result = write_batch(check, out, jobs=int(jobs), on_progress=lambda done, total: first or first.append(time.time()))
+print(json.dumps({"first_letter_at": first[0], "done_at": time.time(), "letters": result.letters}))
+"""
+
+
 def batch_throughput(catalog, letters, jobs_list):
-    """Time `letters` letters through the batch door with each number of workers."""
+    """Time `letters` letters through the batch door in a new process for each number of workers, start-up included.
+
+    As `letterhouse batch` does it: the process starts, reads and checks the rows, starts its
+    workers and writes a ZIP; the first letter is timed from the moment the process is started.
+    """
     template = catalog.get(BENCH_SLUG)
     rows = [{**example_values(template), "recipient_name": f"Guest {i}"} for i in range(letters)]
-    check = check_rows(template, read_rows(json.dumps(rows).encode(), "json"))
-    results = {}
+    results = {"letters": letters}
     with tempfile.TemporaryDirectory() as folder:
+        rows_path = Path(folder) / "rows.json"
+        rows_path.write_text(json.dumps(rows))
         for jobs in jobs_list:
-            peak = PeakMemory()
-            with peak:
-                result = write_batch(check, Path(folder) / f"out-{jobs}.zip", jobs=jobs)
-            results[f"{jobs}_workers"] = {"letters_per_s": round(result.rate, 1), "seconds": round(result.seconds, 2),
-                                          "peak_rss_mb": peak.megabytes,
-                                          "largest_worker_mb": round(peak.peak_child / 2**20, 1)}
+            results[f"{jobs}_workers"] = batch_in_a_process(rows_path, Path(folder) / f"out-{jobs}.zip", jobs)
     first, last = results[f"{jobs_list[0]}_workers"], results[f"{jobs_list[-1]}_workers"]
     results["speed_up"] = round(last["letters_per_s"] / first["letters_per_s"], 2)
     return results
+
+
+def batch_in_a_process(rows_path, out, jobs):
+    """Run one batch in a new process; return its rate, first letter, and peak memory."""
+    launched = time.time()
+    process = subprocess.Popen([sys.executable, "-c", BATCH_SCRIPT, BENCH_SLUG, str(rows_path), str(out), str(jobs)],
+                               stdout=subprocess.PIPE, text=True)
+    peak = PeakMemory(process.pid)
+    with peak:
+        output, _ = process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"the batch with {jobs} worker(s) failed")
+    report = json.loads(output.strip().splitlines()[-1])
+    seconds = report["done_at"] - launched
+    return {"letters_per_s": round(report["letters"] / seconds, 1), "seconds": round(seconds, 2),
+            "first_letter_s": round(report["first_letter_at"] - launched, 3), "peak_rss_mb": peak.megabytes,
+            "largest_worker_mb": round(peak.peak_child / 2**20, 1)}
 
 
 class PeakMemory:
@@ -256,14 +322,16 @@ def realism_cost(catalog, rounds=30, slug=BENCH_SLUG):
     the letter as it was before realism. Rounds alternate so that both see the same machine.
     """
     letters = {level: bench_letter(catalog, slug, realism=level) for level in ("natural", "neat")}
-    times, sizes = {level: [] for level in letters}, {}
+    times, cpu, sizes = {level: [] for level in letters}, {level: [] for level in letters}, {}
     for round_number in range(rounds + REALISM_WARM_UP):
         for level, letter in letters.items():
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             sizes[level] = len(write_letter_pdf(letter).pdf)
             if round_number >= REALISM_WARM_UP:
                 times[level].append(time.perf_counter() - started)
+                cpu[level].append(time.process_time() - cpu_started)
     natural, neat = (statistics.median(times[level]) for level in ("natural", "neat"))
+    natural_cpu, neat_cpu = (statistics.median(cpu[level]) for level in ("natural", "neat"))
     return {"natural_ms": median_ms(times["natural"]), "neat_ms": median_ms(times["neat"]),
-            "ratio": round(natural / neat, 2), "rounds": rounds,
+            "ratio": round(natural / neat, 2), "ratio_cpu": round(natural_cpu / neat_cpu, 2), "rounds": rounds,
             "natural_pdf_kb": round(sizes["natural"] / 1024, 1), "neat_pdf_kb": round(sizes["neat"] / 1024, 1)}

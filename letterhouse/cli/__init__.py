@@ -9,7 +9,8 @@ from letterhouse.cli.letter_commands import (
     render_command,
     samples_command,
 )
-from letterhouse.cli.server_commands import bench_command, serve_command
+from letterhouse.cli.measure_commands import realism_command
+from letterhouse.cli.server_commands import bench_command, serve_command, worker_command
 from letterhouse.cli.template_commands import templates
 
 __all__ = ["ProgressReport", "cli"]
@@ -20,7 +21,7 @@ def cli():
     """Letterhouse: personalised letters in a hand that looks like a person's.
 
     Settings come from LETTERHOUSE_* environment variables (see the README); only `serve`
-    and `bench` build the web app.
+    and `bench` build the web app, and only they and `worker` write to the instance folder.
 
     Example:
 
@@ -29,5 +30,5 @@ def cli():
 
 
 for command in (serve_command, templates, render_command, batch_command, fields_command, samples_command,
-                bench_command):
+                bench_command, realism_command, worker_command):
     cli.add_command(command)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from letterhouse.batch.dates import DATE_ORDERS
 from letterhouse.batch.outputs import OUTPUT_KINDS
 from letterhouse.cli.settings import render_limits, usable_template
 from letterhouse.letters.styles import PAPERS
@@ -29,21 +30,34 @@ def field_assignment(ctx, param, values):
               help="A JSON object of field values.")
 @click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE", callback=field_assignment,
               help="One field's value; wins over --data. May be repeated.")
+@click.option("--text-file", "text_path", type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help="The whole letter in your own words, plain UTF-8 text with a blank line between paragraphs "
+                   "(the letter_text field); - reads it from stdin.")
+@click.option("--print-text", is_flag=True,
+              help="Print the letter's words as the template writes them for these details, to edit and give "
+                   "back with --text-file, instead of writing a PDF.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Where to write the PDF [default: a name like anniversary-to-chris.pdf].")
-def render_command(slug, data_path, assignments, output):
-    """Write one letter as a PDF, from a JSON file and/or FIELD=VALUE pairs.
+def render_command(slug, data_path, assignments, text_path, print_text, output):
+    """Write one letter as a PDF, from a JSON file and/or FIELD=VALUE pairs, in the template's words or yours.
 
     Exits 1, naming each field and what is wrong with it, when the values do not fit.
 
     Example:
 
         letterhouse render anniversary --data chris.json --set years=12 -o chris.pdf
+
+    In your own words: print the template's, edit them, and write the letter from them.
+
+    \b
+        letterhouse render anniversary --data chris.json --print-text > words.txt
+        letterhouse render anniversary --data chris.json --text-file words.txt
     """
     from letterhouse.batch.letter_data import letter_from_object
     from letterhouse.batch.rows import RowsError, read_object_file
     from letterhouse.letters.letter import letter_filename
     from letterhouse.letters.problems import LetterRefused
+    from letterhouse.letters.wording import template_text
     from letterhouse.render.letter_pdf import write_letter_pdf
 
     template = usable_template(slug)
@@ -51,12 +65,17 @@ def render_command(slug, data_path, assignments, output):
         mapping = {**(read_object_file(data_path) if data_path else {}), **assignments}
     except RowsError as error:
         raise click.ClickException(str(error)) from None
+    if text_path:
+        mapping["letter_text"] = read_own_words(text_path)
     letter, errors = letter_from_object(template, mapping)
     if errors:
         for name, messages in errors.items():
             click.echo(f"{name}: {' '.join(messages)}", err=True)
         sys.exit(1)
     try:
+        if print_text:
+            click.echo(template_text(letter))
+            return
         limits = render_limits()
         rendered = write_letter_pdf(letter, limits["max_pages"], limits["time_limit"])
     except LetterRefused as error:
@@ -64,6 +83,17 @@ def render_command(slug, data_path, assignments, output):
     path = Path(output or letter_filename(letter))
     path.write_bytes(rendered.pdf)
     click.echo(f"Wrote {path} ({rendered.page_count} page{'s' if rendered.page_count != 1 else ''}).")
+
+
+def read_own_words(path):
+    """Return the text of a --text-file (stdin for -), or stop with a plain message if it is not UTF-8 text."""
+    with click.open_file(path, "rb") as file:
+        raw = file.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{'stdin' if path == '-' else path} is not UTF-8 text "
+                                   f"(byte {error.start + 1} cannot be read).") from None
 
 
 @click.command("samples")
@@ -106,7 +136,14 @@ def samples_command(outdir, slug, hands, papers, ink, dpi):
 @click.option("--skip-invalid", is_flag=True,
               help="Write the good rows and put the problems in OUT-errors.csv beside the output.")
 @click.option("--duplex", is_flag=True, help="For a .pdf: pad each letter to an even number of pages.")
-def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
+@click.option("--date-order", type=click.Choice(list(DATE_ORDERS)),
+              help="How dates in numbers alone read (14/02/2026 or 2/14/2026); without it, only those that read "
+                   "one way. 2026-02-14 and 14 February 2026 need no choice.")
+@click.option("--own-columns", metavar="COLUMNS",
+              help="Your own columns, comma-separated (order_id,ref): carried into manifest.csv, never printed.")
+@click.option("--style", "styles", multiple=True, metavar="FIELD=VALUE",
+              help="A style for every letter, like hand=kalam or ink=sepia (repeatable); a column still wins per row.")
+def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex, date_order, own_columns, styles):
     """Write one letter per row of a CSV file or JSON array: a mail merge.
 
     The CSV's header row names the fields (see `letterhouse fields SLUG --csv`). Every
@@ -116,16 +153,25 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
 
     Example:
 
+    \b
         letterhouse batch thank-you guests.csv -o thank-yous.zip --jobs 2
+        letterhouse batch thank-you orders.csv -o orders.pdf \\
+            --date-order day-first --own-columns order_id --style hand=kalam
     """
     from letterhouse.batch.checking import check_rows
+    from letterhouse.batch.options import options_message, read_batch_options
+    from letterhouse.batch.pool import start_fork_server
     from letterhouse.batch.rows import RowsError, read_rows_file
     from letterhouse.batch.spreadsheets import write_problems_beside
     from letterhouse.batch.writing import write_batch
 
     template = usable_template(slug)
+    options, errors = read_batch_options(template, date_order, own_columns, style_pairs(styles))
+    if errors:
+        raise click.ClickException(options_message(errors))
+    start_fork_server()  # the workers' server imports WeasyPrint while the rows are read and checked
     try:
-        check = check_rows(template, read_rows_file(rows_path))
+        check = check_rows(template, read_rows_file(rows_path), options=options)
     except RowsError as error:
         raise click.ClickException(str(error)) from None
     for problem in check.problems:
@@ -146,6 +192,17 @@ def batch_command(slug, rows_path, output, jobs, skip_invalid, duplex):
     click.echo(f"Wrote {result.letters} letters ({result.pages} pages) to {output} "
                f"in {result.seconds:.1f} s ({result.rate:.1f} letters/s).")
     sys.exit(1 if result.problems and not skip_invalid else 0)
+
+
+def style_pairs(styles):
+    """Return {field: value} from --style FIELD=VALUE options."""
+    pairs = {}
+    for item in styles:
+        name, equals, value = item.partition("=")
+        if not equals:
+            raise click.BadParameter(f"“{item}” must be written FIELD=VALUE, like hand=kalam.", param_hint="--style")
+        pairs[name.strip()] = value
+    return pairs
 
 
 class ProgressReport:

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError
+from jinja2 import meta as jinja_meta
 
 from letterhouse.letters.fields import COMMON_FIELDS, STYLE_FIELDS, build_form_class, with_defaults
 from letterhouse.letters.front_matter import check_body, parse_front_matter
@@ -38,6 +39,11 @@ class LetterTemplate:
     limits: dict = field(default_factory=dict)
     name: str = ""  # how problems name the file: relative to its templates directory, never the server's path
     keywords: tuple = ()  # what else a search for this letter may say ("wedding", "mum"); shown nowhere
+    body_names: frozenset = frozenset()  # every field name the body reads
+
+    def asks(self, spec):
+        """Return whether the form should ask for this field (a couple's "we" only where the words change)."""
+        return not spec.asked_only_if_used or spec.name in self.body_names
 
     @cached_property  # a template version never changes, and every form, schema and hint asks
     def all_fields(self):
@@ -114,9 +120,9 @@ def load_template(path, limits, name=None):
     meta, fields, body_text, body_line, problems = parse_front_matter(name, text)
     if not SLUG.match(path.stem):
         problems.append(Problem(name, 1, "file name must be lowercase letters, digits and hyphens"))
-    body = None
+    body, body_names = None, frozenset()
     if body_text is not None:
-        body, body_problems = compile_body(name, body_text, body_line, fields)
+        body, body_problems, body_names = compile_body(name, body_text, body_line, fields)
         problems += body_problems
     if any(p.is_error for p in problems):
         raise TemplateError(sorted(problems, key=lambda p: p.line))
@@ -125,7 +131,7 @@ def load_template(path, limits, name=None):
         description=str(meta.get("description") or ""), occasion=str(meta.get("occasion") or "other"),
         defaults=dict(meta.get("defaults") or {}), fields=tuple(fields), body=body,
         digest=hashlib.sha256(text.encode()).hexdigest(), warnings=tuple(problems), limits=limits, name=name,
-        keywords=tuple(meta.get("keywords") or ()),
+        keywords=tuple(meta.get("keywords") or ()), body_names=body_names,
     )
 
 
@@ -139,17 +145,19 @@ def read_template_text(path, name):
 
 
 def compile_body(filename, body_text, body_line, fields):
-    """Return (compiled body, problems), with line numbers counted from the top of the file."""
+    """Return (compiled body, problems, names the body reads), with line numbers counted from the top of the file."""
     padded = "\n" * (body_line - 1) + body_text  # so Jinja's line numbers are the file's
     try:
-        problems = check_body(filename, ENVIRONMENT.parse(padded), fields)
+        ast = ENVIRONMENT.parse(padded)
+        problems = check_body(filename, ast, fields)
         if any(p.is_error for p in problems):
-            return None, problems
-        return ENVIRONMENT.from_string(padded), problems
+            return None, problems, frozenset()
+        return ENVIRONMENT.from_string(padded), problems, frozenset(jinja_meta.find_undeclared_variables(ast))
     except TemplateSyntaxError as error:  # also unknown filters and tests, found when compiling
-        return None, [Problem(filename, error.lineno, f"template syntax error: {error.message}")]
+        return None, [Problem(filename, error.lineno, f"template syntax error: {error.message}")], frozenset()
     except (RecursionError, ValueError, ArithmeticError) as error:  # nesting or a constant too deep or large
-        return None, [Problem(filename, body_line, f"the body cannot be compiled: {type(error).__name__}")]
+        problem = Problem(filename, body_line, f"the body cannot be compiled: {type(error).__name__}")
+        return None, [problem], frozenset()
 
 
 class Catalog:

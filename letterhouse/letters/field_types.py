@@ -97,6 +97,24 @@ class YesNoField(ParsedOnceMixin, wtf.BooleanField):
     type_name = "boolean"
 
 
+class ChoiceField(wtf.SelectField):
+    """A select whose refusal lists the values it takes: "Not a valid choice" alone leaves a person guessing."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except validators.ValidationError:
+            values = [choice.value for choice in self.iter_choices()]
+            raise validators.ValidationError(choice_refusal(self.data, values)) from None
+
+
+def choice_refusal(value, values):
+    """Return why a value is not one of the values a choice takes, listing them."""
+    text = "" if value is None else str(value)
+    given = f"“{text[:40]}{'…' if len(text) > 40 else ''}” is not one of them. " if text.strip() else ""
+    return f"Not a valid choice. {given}Choose one of: {', '.join(values)}."
+
+
 # Reading text and plain values.
 
 def as_text(value):
@@ -174,12 +192,17 @@ def text_length(spec, limits):
                              message=f"{spec.label} can be at most %(max)d characters.")
 
 
+def one_character_line_breaks(value):
+    """Return text with each line break as one character: a browser sends a text box's breaks as CR LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def string_field(spec, limits):
-    return wtf.StringField, [text_length(spec, limits)], {}
+    return wtf.StringField, [text_length(spec, limits)], {"filters": [one_character_line_breaks]}
 
 
 def text_field(spec, limits):
-    return wtf.TextAreaField, [text_length(spec, limits)], {}
+    return wtf.TextAreaField, [text_length(spec, limits)], {"filters": [one_character_line_breaks]}
 
 
 def integer_field(spec, limits):
@@ -203,7 +226,7 @@ def date_field(spec, limits):
 
 def choice_field(spec, limits):
     choices = [SelectChoice(value, label) for value, label in spec.choices]
-    return wtf.SelectField, [], {"choices": choices, "validate_choice": True}
+    return ChoiceField, [], {"choices": choices, "validate_choice": True}
 
 
 def boolean_field(spec, limits):
@@ -254,7 +277,7 @@ def integer_hint(spec, limits):
 
 
 def date_hint(spec, limits):
-    return "a date like 2026-02-14"
+    return "a date like 14 February 2026 or 2026-02-14 (or 14/02/2026, in the order chosen for the file)"
 
 
 def choice_hint(spec, limits):

@@ -40,9 +40,12 @@ class FieldSpec:
     min: int | None = None
     max: int | None = None
     choices: tuple = ()  # ((value, label), ...)
-    group: str = "letter"  # the fieldset it is shown in: sender, recipient, letter, style
+    group: str = "letter"  # the fieldset it is shown in: sender, recipient, letter, details, style, words
     line: int = 0  # where it is declared in its template file
+    asked_only_if_used: bool = False  # the form shows it only to templates whose body reads it
 
+
+OWN_WORDS = "letter_text"  # the one name of the letter as the person edited it: form field, JSON key, CSV column
 
 COMMON_FIELDS = (
     FieldSpec("sender_name", "Your name", required=True, group="sender",
@@ -64,7 +67,12 @@ COMMON_FIELDS = (
               help="Written after your signature, as people do; “P.S.” is added for you."),
     # Shown under "From you" (its group); after the others, so the columns of a spreadsheet keep their order.
     FieldSpec("we", "Written by two or more of us", type="boolean", default=False, group="sender",
+              asked_only_if_used=True,
               help="For a couple or a family (“Maya & Luis”): the letter says we, us and our, not I, me and my."),
+    # The whole letter as the person edited it (wording.py); last, for the same reason.
+    FieldSpec(OWN_WORDS, "The letter in your words", type="text", max_length=10_000, group="words",
+              help="Optional; the whole letter as plain text, a blank line between paragraphs, printed as you "
+                   "write it. Leave it empty for the template’s words."),
 )
 
 STYLE_FIELDS = (

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from letterhouse.letters.field_types import FIELD_TYPES, as_text
-from letterhouse.letters.fields import STYLE_FIELDS
+from letterhouse.letters.fields import OWN_WORDS, STYLE_FIELDS
 from letterhouse.letters.names import greeting_name
 from letterhouse.letters.styles import NO_ENVELOPE
 
@@ -20,8 +20,9 @@ class Letter:
 
 
 STYLE_NAMES = frozenset(spec.name for spec in STYLE_FIELDS)
-# Written after the signature, never by the template: a P.S. typed or changed leaves the letter's words as they were.
-AFTER_THE_WORDS = frozenset({"postscript"})
+# Typed by the person, never written by the template: a P.S., or the whole letter in their own words.
+# Typing or changing them leaves the seed, and so the template's wording and the hand's strokes, as they were.
+NOT_IN_THE_SEED = frozenset({"postscript", OWN_WORDS})
 
 
 def derived_seed(template, values, defaulted=()):
@@ -33,7 +34,7 @@ def derived_seed(template, values, defaulted=()):
 def wording_values(values, defaulted=()):
     """Return the values the words depend on: no style, and a value left to its default (today) as empty."""
     return {name: "" if name in defaulted else value for name, value in values.items()
-            if name not in STYLE_NAMES | AFTER_THE_WORDS}
+            if name not in STYLE_NAMES | NOT_IN_THE_SEED}
 
 
 def defaulted_names(form):
@@ -110,13 +111,20 @@ def envelope_pages(values):
     return 0 if values.get("envelope", NO_ENVELOPE) == NO_ENVELOPE else 1
 
 
-def ascii_slug(text):
-    """Return text as a lowercase ASCII slug: 'Zoë Ann' -> 'zoe-ann'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+def name_slug(text):
+    """Return a name as a lowercase slug in its own script: 'Zoë Ann' -> 'zoe-ann', 'Анна' -> 'анна'.
+
+    Accents come off Latin letters only (a file name people can type); other scripts keep every mark.
+    """
+    kept = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", "".join(kept)).lower()).strip("-")
 
 
 def letter_filename(letter):
     """Return a download name like 'anniversary-to-chris.pdf', named as the greeting names them: '…-to-aunt-may.pdf'."""
-    recipient = ascii_slug(greeting_name(letter.values["recipient_name"])) or "you"
+    recipient = name_slug(greeting_name(letter.values["recipient_name"])) or "you"
     return f"{letter.template.slug}-to-{recipient}.pdf"

@@ -100,7 +100,7 @@ INKS = {
 # positioned from its content box, so whole-sheet layers are `fixed` to the sheet.
 PAPERS = {
     "white": Paper("White", "rgb(255 255 253)"),
-    "cream": Paper("Cream laid", "url(paper/laid.jpg) 0 0 / 60mm 60mm repeat fixed, rgb(247 240 220)"),
+    "cream": Paper("Cream laid", "url(paper/laid.jpg) 0 0 / 220mm 300mm no-repeat fixed, rgb(247 240 220)"),
     "ruled": Paper("Ruled", "rgb(253 252 246)", ruled=True),
     "aged": Paper("Aged", "url(paper/aged.jpg) 0 0 / 100% 100% no-repeat fixed, rgb(232 216 182)"),
     "letterhead": Paper("Letterhead with your monogram", "rgb(252 250 244)", letterhead=True),

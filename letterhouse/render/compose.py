@@ -1,19 +1,23 @@
-"""Letter data -> letter HTML: run the template's body, cut it into paragraphs, lay it out."""
+"""Letter data -> letter HTML: the letter's words (the template's or the person's own), laid out."""
 
-import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
-from letterhouse.letters.names import greeting_name
-from letterhouse.letters.problems import LetterBodyFailed, LetterRefused, Problem
-from letterhouse.letters.sandbox import SEED_VARIABLE, long_date
-from letterhouse.letters.sandbox_limits import render_bounded
+from letterhouse.letters.sandbox import long_date
 from letterhouse.letters.styles import NO_ENVELOPE, PAPERS
+from letterhouse.letters.wording import (  # noqa: F401 -- the body's pieces, still importable from here
+    body_paragraphs,
+    letter_words,
+    postscript_lines,
+    render_body,
+    words_as_text,
+)
 from letterhouse.render.glyph_coverage import is_japanese, written_runs
 from letterhouse.render.hands import all_faces
 from letterhouse.render.provenance import provenance_meta
+from letterhouse.render.realism import letter_looks
 from letterhouse.render.stationery import monogram
 
 LAYOUT = Environment(
@@ -42,38 +46,6 @@ def written(context, text):
 
 
 LAYOUT.filters["written"] = written
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-SPACES = re.compile(r"[ \t\u00a0]{2,}")
-# A detail typed with its own full stop, dropped into a sentence that has one: "Lyon.." -> "Lyon."
-DOUBLED_STOP = re.compile(r"(?<!\.)([.!?])\.(?!\.)")
-
-
-def body_paragraphs(text):
-    """Return prose as paragraphs of lines: a blank line parts paragraphs, a newline parts lines.
-
-    Paragraphs that come out empty (a false {% if %}) vanish; runs of spaces left by an
-    empty optional detail fold to one.
-    """
-    paragraphs = []
-    for chunk in PARAGRAPH_BREAK.split(text.replace("\r\n", "\n")):
-        lines = [DOUBLED_STOP.sub(r"\1", SPACES.sub(" ", line)).strip() for line in chunk.split("\n")]
-        lines = [line for line in lines if line]
-        if lines:
-            paragraphs.append(lines)
-    return paragraphs
-
-
-# A postscript that already starts "P.S.", "PS:", "P.P.S." or "ps" keeps its own; any other gets "P.S." before it.
-POSTSCRIPT_MARK = re.compile(r"(?:p\.?\s?)+s(?:\.|\b)", re.IGNORECASE)
-
-
-def postscript_lines(text):
-    """Return the lines of a postscript as written after the signature, starting "P.S.", or [] when there is none."""
-    lines = [SPACES.sub(" ", line).strip() for line in (text or "").replace("\r\n", "\n").split("\n")]
-    lines = [line for line in lines if line]
-    if lines and not POSTSCRIPT_MARK.match(lines[0]):
-        lines[0] = f"P.S. {lines[0]}"
-    return lines
 
 
 def address_lines(address):
@@ -81,41 +53,10 @@ def address_lines(address):
     return [line.strip() for line in (address or "").splitlines() if line.strip()]
 
 
-TEMPLATE_FRAME = "<template>"  # the file name Jinja gives frames of a body compiled from a string
-
-
-def render_body(letter):
-    """Return the template body run over the letter's values, as plain text.
-
-    :raise LetterBodyFailed: when the body's own code fails (a sandbox refusal, a division
-        by zero, a limit of template_limits.py, the time limit), pointing at the line of the
-        template file where it did. The file is named as the catalog names it, never by its path.
-    """
-    context = dict(letter.values, **{SEED_VARIABLE: letter.seed})
-    template = letter.template
-    try:
-        return render_bounded(template.body, context)
-    except LetterRefused:  # the whole letter's time limit ran out here: said as for any slow letter
-        raise
-    except Exception as error:
-        line = failing_line(error) or 1
-        raise LetterBodyFailed(Problem(template.name or template.path.name, line, str(error))) from error
-
-
-def failing_line(error):
-    """Return the line of the template where a render error was raised, or None."""
-    line, trace = None, error.__traceback__
-    while trace is not None:
-        if trace.tb_frame.f_code.co_filename == TEMPLATE_FRAME:
-            line = trace.tb_lineno
-        trace = trace.tb_next
-    return line
-
-
 def compose_letter_html(letter):
     """Return the whole letter as an HTML page; every piece of text in it is escaped."""
     values = letter.values
-    body = render_body(letter)
+    words = letter_words(letter)
     return LAYOUT.get_template("letter.html").render(
         lang="en",
         title=f"{letter.template.title} to {values['recipient_name']}",
@@ -128,13 +69,10 @@ def compose_letter_html(letter):
         recipient_address=address_lines(values["recipient_address"]),
         place=values["place"],
         date=long_date(values["date"]),
-        salutation=values["salutation"] or f"Dear {greeting_name(values['recipient_name'])},",
-        paragraphs=body_paragraphs(body),
-        closing=values["closing"],
-        signature=values["signature"] or values["sender_name"],
-        postscript=postscript_lines(values.get("postscript")),
+        words=words,
+        looks=letter_looks(values, letter.seed),
         **stationery_context(values),
-        japanese=is_japanese([body, *(value for value in values.values() if isinstance(value, str))]),
+        japanese=is_japanese([words_as_text(words), *(value for value in values.values() if isinstance(value, str))]),
     )
 
 

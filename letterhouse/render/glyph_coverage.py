@@ -1,6 +1,7 @@
 """Glyph coverage: which bundled face writes each character of a letter, and what none can."""
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from itertools import groupby
@@ -97,8 +98,17 @@ def plain_spaces(text, hand_key):
                    for c in unicodedata.normalize("NFC", text))
 
 
+@functools.cache
+def plainly_written(hand_key):
+    """Return the characters this hand writes itself that draw something: a text of only these is one run."""
+    return frozenset(point for point in codepoints(HANDS[hand_key].font_file) if not is_ignorable(chr(point)))
+
+
 def written_runs(text, hand_key, japanese=False):
     """Return text as runs of one face each, leaving out what no face can write."""
+    text = unicodedata.normalize("NFC", text)
+    if plainly_written(hand_key).issuperset(map(ord, text)):  # most texts: every character in the hand
+        return [Run(text, None)] if text else []
     text = plain_spaces(text, hand_key)
     faces = join_neutrals(text, [face_for(c, hand_key, japanese) for c in text])
     kept = [(char, face) for char, face in zip(text, faces) if face is not NOBODY]
@@ -171,6 +181,9 @@ def coverage_notes(letter):
     return notes
 
 
+KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
+
+
 def is_japanese(texts):
     """Return whether any of these texts has kana, so Han characters should be written as Japanese."""
-    return any(0x3040 <= ord(c) <= 0x30FF or 0x31F0 <= ord(c) <= 0x31FF for text in texts for c in text)
+    return any(KANA.search(text) for text in texts)

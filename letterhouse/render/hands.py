@@ -8,9 +8,6 @@ import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from fontTools.pens.boundsPen import BoundsPen
-from fontTools.ttLib import TTFont
-
 from letterhouse.config import STATIC_ROOT
 
 # Imported (PAGE_SIZES and PAPERS unused here) so that render code may read the registries from this module too.
@@ -149,25 +146,45 @@ def font_info(font_file):
 X_HEIGHT_LETTERS = "acemnorsuvwxz"
 
 
-@functools.cache
-def x_height(font_file):
-    """Return the median top of a font's short lowercase letters, as a fraction of its size."""
-    font = TTFont(STATIC_FONTS / font_file, lazy=True)
-    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+def font_metrics(path):
+    """Return what a render needs of a font file's shape: its x-height, ascent and descent, as fractions of its size.
+
+    tools/font_metrics.py bakes these into each face's font.json, so a new process does not open
+    every font to measure them; tests/test_speed.py checks that they match the files.
+    """
+    # Here, not above: with the metrics baked, neither a render nor the command line opens a font file.
+    from fontTools.pens.boundsPen import BoundsPen  # noqa: PLC0415
+    from fontTools.ttLib import TTFont  # noqa: PLC0415
+
+    font = TTFont(path, lazy=True)
+    glyphs, cmap, units = font.getGlyphSet(), font.getBestCmap(), font["head"].unitsPerEm
     tops = []
     for letter in X_HEIGHT_LETTERS:
         pen = BoundsPen(glyphs)
         glyphs[cmap[ord(letter)]].draw(pen)
         tops.append(pen.bounds[3])
-    return sorted(tops)[len(tops) // 2] / font["head"].unitsPerEm
+    return {"x_height": sorted(tops)[len(tops) // 2] / units,  # the median top of the short lowercase letters
+            "ascent": font["hhea"].ascent / units, "descent": -font["hhea"].descent / units}  # as Pango uses
 
 
 @functools.cache
+def baked_metrics(font_file):
+    """Return a font file's metrics from its font.json, or measured from the file when they are not there."""
+    info = font_info(font_file)
+    if info.get("file") == PurePosixPath(font_file).name and "metrics" in info:
+        return info["metrics"]
+    return font_metrics(STATIC_FONTS / font_file)
+
+
+def x_height(font_file):
+    """Return the median top of a font's short lowercase letters, as a fraction of its size."""
+    return baked_metrics(font_file)["x_height"]
+
+
 def font_extents(font_file):
     """Return a font's ascent and descent as fractions of its size (from hhea, as Pango uses)."""
-    font = TTFont(STATIC_FONTS / font_file, lazy=True)
-    units = font["head"].unitsPerEm
-    return font["hhea"].ascent / units, -font["hhea"].descent / units
+    metrics = baked_metrics(font_file)
+    return metrics["ascent"], metrics["descent"]
 
 
 def baseline_mm(hand, scale=1.0, lines=1):

@@ -6,10 +6,6 @@ can be written again to the byte.
 
 from dataclasses import dataclass
 
-import pypdfium2
-
-from letterhouse.render.raster import PDFIUM_LOCK
-
 # <meta name> in the letter's HTML -> key in the PDF's Info dictionary (WeasyPrint keeps
 # only letters and digits of a name, lower-cased).
 TEMPLATE, TEMPLATE_SHA256, SEED = "letterhouse-template", "letterhouse-template-sha256", "letterhouse-seed"
@@ -35,6 +31,11 @@ def info_key(meta_name):
 
 def read_provenance(pdf):
     """Return the Provenance recorded in a Letterhouse PDF, or None if it has none."""
+    # Here, not above: every letter's HTML names its provenance, but only a reader of PDFs needs pdfium.
+    import pypdfium2  # noqa: PLC0415
+
+    from letterhouse.render.raster import PDFIUM_LOCK  # noqa: PLC0415
+
     with PDFIUM_LOCK:
         document = pypdfium2.PdfDocument(pdf)
         try:

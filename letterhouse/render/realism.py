@@ -1,15 +1,17 @@
-"""Realism: how a letter's lines live (slope, drift, size, pen pressure), as a few seeded CSS rules.
+"""Realism: how a letter's lines live (slope, drift, size, pen pressure), as a few seeded looks.
 
 The letters themselves vary in the baked fonts (tools/bake_hands.py): each repeated letter takes
 another shape and each word sits a little higher or lower. What varies here is what a hand does
 paragraph by paragraph, and it is done with block-level rules only, because wrapping words or
 letters in transformed spans costs 10 to 70 times the render. Every number comes from the letter's
-seed and the registries, never from what a person typed, so the CSS is safe to hand to WeasyPrint.
+seed and the registries, never from what a person typed, so the CSS and the `style` attributes built
+from it are safe to hand to WeasyPrint.
 """
 
 import hashlib
 import random
 import re
+from dataclasses import dataclass
 
 from letterhouse.letters.styles import DEFAULT_REALISM, HANDS, INKS, JOINED_HANDS, PAPERS, REALISM
 from letterhouse.render.hands import all_faces, signature_css, written_font_file
@@ -18,25 +20,56 @@ from letterhouse.render.hands import all_faces, signature_css, written_font_file
 # with calt off and ss20 on, a varied font writes exactly as the face itself.
 UNVARIED_FEATURES = '"calt" 0, "ss20" 1'
 RULED_SLOPE = 0.2  # on ruled paper a hand follows the rules: its lines tilt a fifth as much
-# WeasyPrint takes about 0.25 ms to read each rule, so a letter gets a few: one look for each
-# of its first paragraphs, then two looks that alternate for the rest.
+# A letter gets a few looks: one for each of its first paragraphs, then two that alternate for the rest.
 OWN_LOOKS = 6
 LATER_LOOKS = 2
 
 
-def letter_css(values, seed):
-    """Return the per-letter stylesheet for these style values and this seed."""
+def letter_css(values):
+    """Return the letter's own stylesheet: what does not change with the seed, so it is parsed once per look."""
     realism = REALISM[values.get("realism") or DEFAULT_REALISM]
-    rng = seeded_random(seed)
     rules = [] if realism.varied_letters else unvaried_rules()
-    rules += paragraph_rules(realism, rng, PAPERS[values["paper"]].ruled, ink_rgb(values["ink"]))
-    signer = values.get("signature_hand")
-    signer = signer if signer in HANDS else values["hand"]
-    rules += [small_tilts(realism, rng, PAPERS[values["paper"]].ruled),
-              signature_rule(realism, rng, joined=signer in JOINED_HANDS)]
+    signer = signature_hand(values)
     if signer != values["hand"]:
         rules.append(signature_css(values["hand"], signer))
     return "".join(rules)
+
+
+@dataclass(frozen=True)
+class Looks:
+    """How this letter's parts sit on the page, as `style` declarations drawn from its seed.
+
+    Style attributes rather than a stylesheet: a stylesheet that changes with every letter is parsed
+    (and its selectors compiled) for every letter, which cost more than a tenth of the render.
+    """
+
+    paragraphs: tuple  # OWN_LOOKS looks for the first paragraphs, then LATER_LOOKS taken in turn
+    salutation: str
+    closing: str
+    signature: str
+
+    def paragraph(self, number):
+        """Return the look of the body's paragraph `number` (from 1)."""
+        if number <= OWN_LOOKS:
+            return self.paragraphs[number - 1]
+        return self.paragraphs[OWN_LOOKS + (number - OWN_LOOKS - 1) % LATER_LOOKS]
+
+
+def letter_looks(values, seed):
+    """Return the Looks of a letter with these style values and this seed."""
+    realism = REALISM[values.get("realism") or DEFAULT_REALISM]
+    rng = seeded_random(seed)
+    ruled = PAPERS[values["paper"]].ruled
+    paragraphs = paragraph_looks(realism, rng, ruled, ink_rgb(values["ink"]))
+    salutation, closing = small_tilts(realism, rng, ruled)
+    return Looks(tuple(paragraphs), salutation, closing,
+                 signature_look(realism, rng, joined=signature_hand(values) in JOINED_HANDS))
+
+
+def signature_hand(values):
+    """Return the hand the letter is signed in: its own signature hand, or the letter's hand."""
+    signer = values.get("signature_hand")
+    return signer if signer in HANDS else values["hand"]
 
 
 def seeded_random(seed):
@@ -54,13 +87,13 @@ def unvaried_rules():
     return rules
 
 
-def paragraph_rules(realism, rng, ruled, ink):
-    """Return one rule per body paragraph: its tilt, left edge, size and ink.
+def paragraph_looks(realism, rng, ruled, ink):
+    """Return one look per body paragraph: its tilt, left edge, size and ink.
 
     Not word-spacing: WeasyPrint then shapes each word on its own, which would stop the baked
     font's cycle at every space. The baked spaces already differ in width.
     """
-    rules = []
+    looks = []
     for number in range(1, OWN_LOOKS + LATER_LOOKS + 1):
         tired = realism.tiring * (number - 1)  # a hand tires, then writes on as it has become
         spread = 1 + tired
@@ -68,22 +101,18 @@ def paragraph_rules(realism, rng, ruled, ink):
         drift = rng.uniform(-1, 1) * realism.drift_mm * spread + tired * 6
         size = 1 + (rng.uniform(-1, 1) * realism.size + tired * 0.03) * (0 if ruled else 1)  # rules set the size
         alpha = rng.uniform(*realism.pressure) - tired * 0.06
-        selector = f".body > p:nth-child({number})" if number <= OWN_LOOKS else \
-            f".body > p:nth-child({LATER_LOOKS}n+{number})"
-        rules.append(f"{selector} {{ transform: rotate({slope:.3f}deg); transform-origin: 0 50%; "
-                     f"margin-left: {drift:.2f}mm; font-size: {size * 100:.2f}%;"
-                     f"{ink_rule(ink, alpha)} }}\n")
-    return rules
+        looks.append(f"transform: rotate({slope:.3f}deg); transform-origin: 0 50%; "
+                     f"margin-left: {drift:.2f}mm; font-size: {size * 100:.2f}%;{ink_rule(ink, alpha)}")
+    return looks
 
 
 def small_tilts(realism, rng, ruled):
     """Return a small tilt for the greeting and the closing, which are written apart from the body."""
     tilts = [rng.uniform(-1, 1) * realism.slope_deg * 1.5 * (RULED_SLOPE if ruled else 1) for _ in range(2)]
-    return (f".salutation {{ transform: rotate({tilts[0]:.3f}deg); transform-origin: 0 50%; }}\n"
-            f".closing {{ transform: rotate({tilts[1]:.3f}deg); transform-origin: 0 50%; }}\n")
+    return tuple(f"transform: rotate({tilt:.3f}deg); transform-origin: 0 50%;" for tilt in tilts)
 
 
-def signature_rule(realism, rng, joined):
+def signature_look(realism, rng, joined):
     """Return the signature's flourish: larger than the body already, and looser by the seed.
 
     Letters are spaced out, and names further apart; in a joined hand only the names, as spacing
@@ -95,9 +124,8 @@ def signature_rule(realism, rng, joined):
     spacing = 0 if joined else 0.015 + rng.uniform(0.01, 0.05) * loose
     gap = rng.uniform(0.1, 0.35) * loose
     indent = 0.6 + rng.uniform(0, 1.6)
-    return (f".valediction .signature {{ margin-left: {indent:.2f}em; letter-spacing: {spacing:.3f}em; "
-            f"word-spacing: {gap:.2f}em; transform: rotate({turn:.2f}deg) skewX({slant:.2f}deg); "
-            "transform-origin: 0 80%; }\n")
+    return (f"margin-left: {indent:.2f}em; letter-spacing: {spacing:.3f}em; word-spacing: {gap:.2f}em; "
+            f"transform: rotate({turn:.2f}deg) skewX({slant:.2f}deg); transform-origin: 0 80%;")
 
 
 RGB = re.compile(r"rgb\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)\s*\)")

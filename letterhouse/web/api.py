@@ -3,22 +3,26 @@
 import hmac
 import json
 
-from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
-from letterhouse.batch.job_records import TooManyBatches
+from letterhouse.batch.job_records import TooManyBatches, TooMuchStored
 from letterhouse.batch.letter_data import letter_from_object
+from letterhouse.batch.options import options_message, read_batch_options, style_form_class
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
 from letterhouse.letters.catalog import BrokenTemplate, TemplateNotFound, TemplateUnavailable, template_summary
 from letterhouse.letters.field_types import BOOLEAN_WORDS
+from letterhouse.letters.fields import OWN_WORDS
 from letterhouse.letters.letter import letter_filename
 from letterhouse.letters.problems import LetterRefused
+from letterhouse.letters.wording import template_text
 from letterhouse.render.glyph_coverage import coverage_notes
+from letterhouse.web.downloads import attachment
 from letterhouse.web.extensions import current_catalog, write_pdf
-from letterhouse.web.jobs import job_store, start_job
+from letterhouse.web.jobs import create_job, job_store, owned_job, refuse_if_busy, start_job
 from letterhouse.web.openapi import openapi_document, template_schema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -88,7 +92,9 @@ def require_token():
     if not tokens or request.endpoint == "api.openapi":
         return None
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and any(token_matches(given.strip(), t) for t in tokens):
+    matched = [t for t in tokens if token_matches(given.strip(), t)] if scheme.lower() == "bearer" else []
+    if matched:
+        g.api_token = matched[0]  # the client is the token as configured, however its header was spelt
         return None
     response = error_response(401, "This API needs a token: send the header “Authorization: Bearer <token>”.")
     response.headers["WWW-Authenticate"] = 'Bearer realm="letterhouse"'
@@ -142,7 +148,7 @@ def letter(slug):
     except LetterRefused as error:
         raise ApiError(422, str(error), errors={}) from None
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
+    response.headers["Content-Disposition"] = attachment(letter_filename(letter))
     response.headers["Letterhouse-Seed"] = str(letter.seed)
     response.headers["Letterhouse-Pages"] = str(rendered.page_count)
     notes = coverage_notes(letter)
@@ -167,6 +173,16 @@ def notes_header(notes):
 def letter_notes(slug):
     """Check a letter's JSON object and list every character no bundled hand can write, by field."""
     return {"notes": [note.as_dict() for note in coverage_notes(letter_from_body(slug))]}
+
+
+@bp.post("/letters/<slug>/text")
+def letter_text(slug):
+    """Answer with the letter's words as the template writes them for a JSON object's details, to edit."""
+    letter = letter_from_body(slug)
+    try:
+        return {OWN_WORDS: template_text(letter), "seed": letter.seed}
+    except LetterRefused as error:
+        raise ApiError(422, str(error), errors={}) from None
 
 
 def letter_from_body(slug):
@@ -211,27 +227,38 @@ def start_batch(slug):
     """Check a JSON array or CSV of rows and start writing their letters in the background."""
     template = current_catalog().usable_template(slug)
     options = batch_options()
+    studio = studio_options(template)
     request.max_content_length = current_app.config["BATCH_MAX_CONTENT_LENGTH"]
     kind = ROWS_KINDS.get(request.mimetype)
     if kind is None:
         raise ApiError(415, "Send the rows as application/json (an array of objects) or text/csv.")
     data = request.get_data()
-    check = check_rows(template, read_body_rows(data, kind), max_problems=MAX_PROBLEMS_KEPT)
+    check = check_rows(template, read_body_rows(data, kind), max_problems=MAX_PROBLEMS_KEPT, options=studio)
     if check.problems and not options["skip_invalid"]:
         listed = f" The first {len(check.problems)} are listed." if check.problem_count > len(check.problems) else ""
         raise ApiError(422, f"{check.problem_count} problem(s) in the rows; no letter was written.{listed}",
                        row_errors=row_errors(check.problems))
     if not check.letters:
         raise ApiError(422, "No row can become a letter.", row_errors=row_errors(check.problems))
-    job = job_store().create(slug, data, kind, check)
+    job = keep_rows(slug, data, kind, check)
     try:
-        start_job(job, template, **options)
-    except TooManyBatches as error:
+        start_job(job, **options)
+    except TooManyBatches as error:  # another batch of this client's started meanwhile
+        job_store().delete(job)
         raise ApiError(429, str(error)) from None
     response = jsonify(batch_status(job_store().get(job.id)))
     response.status_code = 202
     response.headers["Location"] = url_for("api.batch", job_id=job.id)
     return response
+
+
+def keep_rows(slug, data, kind, check):
+    """Keep the rows as a job of this client's, if its share allows: a refused batch leaves nothing behind."""
+    try:
+        refuse_if_busy()
+        return create_job(slug, data, kind, check)
+    except (TooManyBatches, TooMuchStored) as error:
+        raise ApiError(429, str(error)) from None
 
 
 def batch_options():
@@ -245,6 +272,16 @@ def batch_options():
         if word not in BOOLEAN_WORDS:
             raise ApiError(400, f"{name} must be true or false.")
         options[name] = BOOLEAN_WORDS[word]
+    return options
+
+
+def studio_options(template):
+    """Return the batch's date order, own columns and style (hand=, ink=, ...) from the query string."""
+    style = {name: request.args[name] for name in style_form_class(template).specs if name in request.args}
+    options, errors = read_batch_options(template, request.args.get("date_order"), request.args.get("own_columns"),
+                                         style)
+    if errors:
+        raise ApiError(400, options_message(errors))
     return options
 
 
@@ -274,7 +311,7 @@ def batch_status(job):
 
 
 def stored_job(job_id):
-    job = job_store().get(job_id)
+    job = owned_job(job_id)
     if job is None:
         raise ApiError(404, "There is no batch with this id; finished batches are removed after a while.")
     return job

@@ -16,8 +16,12 @@ from letterhouse.letters.catalog import catalog_from_config
 from letterhouse.web.extensions import CATALOG, csrf
 
 
-def create_app(test_config=None):
-    """Create the Letterhouse web app: defaults, then LETTERHOUSE_* environment, then test_config."""
+def create_app(test_config=None, run_batches=True):
+    """Create the Letterhouse web app: defaults, then LETTERHOUSE_* environment, then test_config.
+
+    :param run_batches: write batches on a thread of this process; `letterhouse serve` says False, as its
+        one runner process writes them for every worker.
+    """
     settings = load_settings(test_config)
     settings["INSTANCE_PATH"] = str(Path(settings["INSTANCE_PATH"]).resolve())
     app = Flask("letterhouse", instance_path=settings["INSTANCE_PATH"],
@@ -26,17 +30,17 @@ def create_app(test_config=None):
     app.config.from_mapping(settings)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
-    register_extensions(app)
+    register_extensions(app, run_batches)
     register_blueprints(app)
     register_errorhandlers(app)
     return app
 
 
-def register_extensions(app):
-    """Bind extensions and the template catalog to the app."""
+def register_extensions(app, run_batches=True):
+    """Bind extensions, the template catalog and the job store to the app."""
     csrf.init_app(app)
     app.extensions[CATALOG] = catalog_from_config(app.config)
-    jobs.init_app(app)
+    jobs.init_app(app, run_batches)
 
 
 def register_blueprints(app):

@@ -1,21 +1,32 @@
-"""The app's batch jobs: a store in the instance folder, run on a background thread, started for a client."""
-
-from pathlib import Path
+"""The app's batch jobs: records in the database, files in the results folder, started for the requesting client."""
 
 from flask import current_app
 
-from letterhouse.batch.job_records import JobStore
-from letterhouse.batch.job_runner import ThreadRunner
+from letterhouse.batch.celery_tasks import CeleryRunner
+from letterhouse.batch.job_runner import LocalRunner, RunnerSettings, ServerRunner, ThreadRunner
+from letterhouse.batch.local_worker import open_job_store
 from letterhouse.batch.outputs import DEFAULT_OUTPUT
+from letterhouse.web.celery_app import celery_init_app
 from letterhouse.web.clients import requesting_client
+from letterhouse.web.extensions import CATALOG
 
 EXTENSION = "letterhouse.batch.jobs"
 
 
-def init_app(app):
-    """Give the app its job store in the instance folder, and clear out expired jobs."""
-    runner = ThreadRunner()  # rows are checked on plain WTForms: a job needs no app context
-    store = JobStore(Path(app.instance_path) / "batches", app.config["JOB_RETENTION_HOURS"], runner)
+def init_app(app, run_batches=True):
+    """Give the app its job store, its database migrated to the latest, and clear out expired jobs.
+
+    With BROKER_URL, batches are sent to Celery workers (`letterhouse worker`) in chunks; otherwise
+    :param run_batches: says whether to write them on a thread of this process; False under
+        `letterhouse serve`, whose one runner process writes every web worker's batches.
+    """
+    store = open_job_store(app.config)
+    if app.config["BROKER_URL"]:
+        store.runner = CeleryRunner(celery_init_app(app), store)
+    elif run_batches:
+        store.runner = ThreadRunner(LocalRunner(store, app.extensions[CATALOG], RunnerSettings.from_config(app.config)))
+    else:
+        store.runner = ServerRunner()
     store.remove_expired()
     app.extensions[EXTENSION] = store
 
@@ -25,10 +36,24 @@ def job_store():
     return current_app.extensions[EXTENSION]
 
 
-def start_job(job, template, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False):
-    """Start a checked job for whoever is asking, with the app's batch settings; see JobStore.start."""
-    config = current_app.config
-    return job_store().start(job, template, client=requesting_client(), client_limit=config["BATCH_JOBS_PER_CLIENT"],
-                             output=output, duplex=duplex, skip_invalid=skip_invalid,
-                             jobs=config["BATCH_JOBS"] or None, max_pages=config["MAX_PAGES"],
-                             time_limit=config["RENDER_TIME_LIMIT"])
+def create_job(slug, data, rows_kind, check):
+    """Keep checked rows as a new job of the requesting client, within its share of stored bytes."""
+    return job_store().create(slug, data, rows_kind, check, owner=requesting_client(),
+                              byte_limit=current_app.config["BATCH_STORED_BYTES_PER_CLIENT"])
+
+
+def refuse_if_busy():
+    """Raise TooManyBatches when the requesting client already has its share of batches under way."""
+    job_store().refuse_if_busy(requesting_client(), current_app.config["BATCH_JOBS_PER_CLIENT"])
+
+
+def start_job(job, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False):
+    """Start a checked job with the app's per-client limit; see JobStore.start."""
+    return job_store().start(job, client_limit=current_app.config["BATCH_JOBS_PER_CLIENT"],
+                             output=output, duplex=duplex, skip_invalid=skip_invalid)
+
+
+def owned_job(job_id):
+    """Return the requesting client's job with this id, or None: another client's job is as good as absent."""
+    job = job_store().get(job_id)
+    return job if job is not None and job.owner == requesting_client() else None

@@ -1,7 +1,9 @@
 """The API described as data: each template's fields as JSON Schema, and the OpenAPI 3.1 document."""
 
+from letterhouse.batch.dates import DATE_ORDERS
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
+from letterhouse.letters.fields import COMMON_FIELDS, OWN_WORDS, STYLE_FIELDS
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -49,6 +51,15 @@ def error_reply(description, schema_name="Error"):
     return {"description": description, "content": json_content(ref(schema_name))}
 
 
+OWN_WORDS_PROPERTY = {
+    **field_schema(next(spec for spec in COMMON_FIELDS if spec.name == OWN_WORDS), {}),
+    "description": "Optional, on every template: the whole letter in the writer's own words, plain text with a "
+                   "blank line between paragraphs (POST /letters/{slug}/text gives the template's words to start "
+                   "from). It replaces the greeting, body, closing, signature and P.S., is printed as written "
+                   "and never run as template code, and leaves the seed the one the other values give.",
+}
+LETTER_BODY = {"type": "object", "description": "The letter's data, as GET /templates/{slug} describes.",
+               "properties": {OWN_WORDS: OWN_WORDS_PROPERTY}}
 SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
                   "description": "The template, as listed by GET /templates."}
 # POST /batches/<slug> starts a batch and GET /batches/<id> reads one: OpenAPI sees one templated path.
@@ -57,9 +68,30 @@ BATCH_PARAMETER = {"name": "slug_or_id", "in": "path", "required": True, "schema
 SECURED = {"401": error_reply("A bearer token is needed (when the server is configured with tokens).")}
 
 
+def studio_query():
+    """Return the batch's own query parameters: how dates are read, the studio's own columns, one style for all."""
+    date_order = {"name": "date_order", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": list(DATE_ORDERS)},
+                  "description": "How dates written in numbers alone are read: " + "; ".join(DATE_ORDERS.values())
+                                 + ". Without it, only dates that read one way. 2026-02-14 and 14 February 2026 "
+                                   "need no choice."}
+    own = {"name": "own_columns", "in": "query", "required": False, "schema": {"type": "string"},
+           "description": "Columns (or keys) that are the studio's own, separated by commas, like order_id,ref: "
+                          "carried into manifest.csv, never printed."}
+    style = [{"name": spec.name, "in": "query", "required": False,
+              "schema": {"type": "string", "enum": [value for value, _ in spec.choices]} if spec.choices
+              else {"type": "string", "enum": list(BOOLEAN_WORDS)},
+              "description": f"{spec.label} for every letter; a column in the rows still wins for its row."}
+             for spec in STYLE_FIELDS]
+    return [date_order, own, *style]
+
+
 def boolean_query(name, description):
     return {"name": name, "in": "query", "required": False, "description": description,
             "schema": {"type": "string", "enum": list(BOOLEAN_WORDS)}}
+
+
+STUDIO_QUERY = studio_query()
 
 
 COMPONENT_SCHEMAS = {
@@ -180,8 +212,7 @@ PATHS = {
         "summary": "Write one letter as a PDF",
         "operationId": "writeLetter",
         "parameters": [SLUG_PARAMETER],
-        "requestBody": {"required": True, "content": json_content({
-            "type": "object", "description": "The letter's data, as GET /templates/{slug} describes."})},
+        "requestBody": {"required": True, "content": json_content(LETTER_BODY)},
         "responses": {
             "200": {"description": "The letter.", "content": {"application/pdf": {}},
                     "headers": {"Letterhouse-Seed": {"schema": {"type": "string"},
@@ -217,6 +248,25 @@ PATHS = {
             **SECURED,
         },
     }},
+    "/letters/{slug}/text": {"post": {
+        "summary": "The letter's words as the template writes them for these details, to edit into letter_text",
+        "operationId": "letterText",
+        "parameters": [SLUG_PARAMETER],
+        "requestBody": {"required": True, "content": json_content({
+            "type": "object", "description": "The same object as POST /letters/{slug}; nothing is rendered."})},
+        "responses": {
+            "200": {"description": "Greeting, paragraphs, closing and signature and any P.S., a blank line between "
+                                   "paragraphs; the seed the letter is written with.",
+                    "content": json_content({"type": "object", "required": [OWN_WORDS, "seed"], "properties": {
+                        OWN_WORDS: {"type": "string"}, "seed": {"type": "integer"}}})},
+            "400": error_reply("The body is not a JSON object, or not valid JSON."),
+            "404": error_reply("No such template, or one that cannot be used."),
+            "415": error_reply("The body is not application/json."),
+            "422": error_reply("Values that do not fit the template's fields, by field; or a template body that "
+                               "fails.", "FieldErrors"),
+            **SECURED,
+        },
+    }},
     "/batches/{slug_or_id}": {"post": {
         "summary": "Start a batch: one letter per CSV row or JSON object, written in the background",
         "operationId": "startBatch",
@@ -227,6 +277,7 @@ PATHS = {
              "description": "; ".join(f"{name}: {kind.description}" for name, kind in DOWNLOADS.items()) + "."},
             boolean_query("duplex", "For output=pdf: pad each letter to an even number of pages."),
             boolean_query("skip_invalid", "Write the valid rows and report the others, instead of refusing."),
+            *STUDIO_QUERY,
         ],
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
@@ -236,7 +287,9 @@ PATHS = {
             "400": error_reply("The rows cannot be read, or a query parameter is wrong."),
             "404": error_reply("No such template, or one that cannot be used."),
             "413": error_reply("More than BATCH_MAX_ROWS rows, or larger than BATCH_MAX_CONTENT_LENGTH."),
-            "429": error_reply("This client already has BATCH_JOBS_PER_CLIENT batches queued or running."),
+            "429": error_reply("This client (its token; on an open API, its address) already has "
+                               "BATCH_JOBS_PER_CLIENT batches queued or running, or BATCH_STORED_BYTES_PER_CLIENT "
+                               "bytes of rows waiting; nothing of this batch is kept."),
             "415": error_reply("The body is neither application/json nor text/csv."),
             "422": error_reply("Rows that cannot become letters (and skip_invalid was not set).", "RowErrors"),
             **SECURED,
@@ -246,7 +299,7 @@ PATHS = {
         "operationId": "getBatch",
         "parameters": [BATCH_PARAMETER],
         "responses": {"200": {"description": "The batch.", "content": json_content(ref("Batch"))},
-                      "404": error_reply("No such batch (it may have expired)."), **SECURED},
+                      "404": error_reply("No such batch of this client's (it may have expired)."), **SECURED},
     }},
     "/batches/{job_id}/result": {"get": {
         "summary": "The finished batch: a ZIP of PDFs or one combined PDF",
@@ -254,7 +307,7 @@ PATHS = {
         "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
         "responses": {
             "200": {"description": "The letters.", "content": {kind.mimetype: {} for kind in DOWNLOADS.values()}},
-            "404": error_reply("No such batch (it may have expired)."),
+            "404": error_reply("No such batch of this client's (it may have expired)."),
             "409": error_reply("The batch has not finished, or it failed."),
             **SECURED,
         },

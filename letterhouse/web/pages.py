@@ -7,9 +7,17 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from letterhouse.letters.catalog import BrokenTemplate
 from letterhouse.letters.letter import letter_filename, letter_from_form
 from letterhouse.letters.problems import LetterRefused
+from letterhouse.letters.wording import (
+    changed_details,
+    details_fingerprint,
+    is_the_templates_own,
+    letter_words,
+    template_text,
+)
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
 from letterhouse.render.raster import data_uri, pdf_page_images
+from letterhouse.web.downloads import attachment
 from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.web.forms import site_form
 from letterhouse.web.gallery import matches, search_text, shelves
@@ -72,12 +80,21 @@ def letter_form(slug):
     form = site_form(template)
     action = request.form.get("action", "preview")
     if request.method == "POST" and action == "edit":
+        forget_unedited_words(template, form)
         return show_form(template, form)
     if action == "rewrite":
         form.seed.data = str(secrets.randbelow(2**32))
-    if form.validate_on_submit():
-        return show_preview(template, form)
-    return show_form(template, form, status=422 if request.method == "POST" else 200)
+    if action == "template-words":
+        form.letter_text.data, form.letter_text.raw_data = "", [""]
+    if not form.validate_on_submit():
+        return show_form(template, form, status=422 if request.method == "POST" else 200)
+    forget_unedited_words(template, form)
+    if action == "words":
+        return show_words(template, form)
+    words_changed = words_outdated(form) if action == "preview" else ""
+    if words_changed:
+        return show_form(template, form, words_changed=words_changed)
+    return show_preview(template, form)
 
 
 @bp.post("/letters/<slug>/letter.pdf")
@@ -93,7 +110,7 @@ def letter_pdf(slug):
     except LetterRefused as error:
         return show_form(template, form, status=422, problem=str(error))
     response = current_app.response_class(rendered.pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=letter_filename(letter))
+    response.headers["Content-Disposition"] = attachment(letter_filename(letter))
     return response
 
 
@@ -113,14 +130,15 @@ def live_preview(slug):
     except LetterRefused as error:
         return jsonify(pages=[], page_count=0, errors={}, problem=str(error))
     return jsonify(pages=pages, page_count=rendered.page_count, errors={},
-                   notes=[note.message for note in coverage_notes(letter)])
+                   notes=[note.message for note in coverage_notes(letter)], words_changed=words_outdated(form))
 
 
-def show_form(template, form, status=200, problem=None):
-    """Render a letter's form, keeping every value typed."""
+def show_form(template, form, status=200, problem=None, words_changed=""):
+    """Render a letter's form, keeping every value typed, the letter in their own words too."""
     return render_template("form.html", template=template, form=form,
                            groups=grouped_fields(template, form), problem=problem,
-                           pickers=PICKERS, batch_url=batch_url(template)), status
+                           pickers=PICKERS, batch_url=batch_url(template),
+                           words_for=request.form.get("words_for", ""), words_changed=words_changed), status
 
 
 def batch_url(template):
@@ -130,7 +148,8 @@ def batch_url(template):
 
 def grouped_fields(template, form):
     """Return (group, legend, bound fields) for each fieldset of the form, in order."""
-    return [(group, legend, [form[spec.name] for spec in template.all_fields if spec.group == group])
+    return [(group, legend, [form[spec.name] for spec in template.all_fields
+                             if spec.group == group and template.asks(spec)])
             for group, legend in FIELD_GROUPS]
 
 
@@ -143,7 +162,39 @@ def show_preview(template, form):
     form.seed.data = str(letter.seed)
     return render_template("preview.html", template=template, form=form, pages=pages,
                            filename=letter_filename(letter), carried=carried_values(form),
-                           coverage=coverage_notes(letter))
+                           coverage=coverage_notes(letter), words=letter_words(letter))
+
+
+def show_words(template, form):
+    """Show the letter's words to edit as plain text: theirs if they have edited them, else the template's."""
+    letter = letter_from_form(template, form)
+    form.seed.data = str(letter.seed)
+    text = form.letter_text.data if (form.letter_text.data or "").strip() else template_text(letter)
+    carried = [(name, value) for name, value in carried_values(form) if name != "letter_text"]
+    return render_template("words.html", template=template, form=form, text=text, carried=carried,
+                           edited=text != template_text(letter))
+
+
+def forget_unedited_words(template, form):
+    """Leave out a text that is the template's own words, unchanged: there is nothing of theirs to keep or ask about."""
+    checked = site_form(template)  # a copy to check: the form shown keeps no errors from this
+    if not (form.letter_text.data or "").strip() or not checked.validate():
+        return
+    try:
+        unedited = is_the_templates_own(letter_from_form(template, checked))
+    except LetterRefused:
+        return  # the preview says why this letter cannot be written
+    if unedited:
+        form.letter_text.data, form.letter_text.raw_data = "", [""]
+
+
+def words_outdated(form):
+    """Return the details changed since the person edited the letter's words, as “Their name” and “Date”; or ""."""
+    fingerprint = request.form.get("words_for", "")
+    if not fingerprint or not (form.letter_text.data or "").strip():
+        return ""
+    labels = [f"“{form[name].label.text}”" for name in changed_details(fingerprint, form.letter_values(), form.specs)]
+    return " and ".join(filter(None, [", ".join(labels[:-1]), *labels[-1:]]))
 
 
 def preview_pages(template, form):
@@ -158,10 +209,14 @@ def preview_pages(template, form):
 
 
 def carried_values(form):
-    """Return (name, value) pairs that reproduce the form exactly as submitted, seed included."""
+    """Return (name, value) pairs that reproduce the form exactly as submitted, seed included.
+
+    With the letter in their own words comes a record of the details it was written for, so that
+    a detail changed afterwards can be noticed and the person asked.
+    """
     pairs = [("seed", form.seed.data)]
     for field in form:
         if field.name not in ("csrf_token", "seed"):
             pairs += [(field.name, value) for value in field.raw_data or ()]
-    return pairs
+    return pairs + [("words_for", details_fingerprint(form.letter_values(), form.specs))]
 

@@ -6,6 +6,7 @@ import os
 from flask import has_app_context
 from gunicorn.app.base import BaseApplication
 
+from letterhouse.batch.supervisor import RunnerSupervisor
 from letterhouse.render.pdf import get_renderer
 from letterhouse.render.picker_samples import DEFAULT_STYLE, PICKERS, sample_png
 from letterhouse.web.extensions import current_catalog, write_pdf
@@ -73,15 +74,20 @@ class LetterhouseServer(BaseApplication):
     or CSRF token made in the master or in the command line reaches a visitor.
     """
 
-    def __init__(self, app_factory, options):
+    def __init__(self, app_factory, options, runner_command=None):
         self.app_factory = app_factory
         self.options = options
+        self.runner_command = runner_command
         super().__init__()
 
     def load_config(self):
         for key, value in self.options.items():
             self.cfg.set(key, value)
         self.cfg.set("post_worker_init", lambda worker: warm_up(worker.wsgi, worker.log))
+        if self.runner_command:  # the master owns the one batch runner: a cap server-wide, not per worker
+            supervisor = RunnerSupervisor(self.runner_command)
+            self.cfg.set("when_ready", lambda arbiter: supervisor.start())
+            self.cfg.set("on_exit", lambda arbiter: supervisor.stop())
 
     def load(self):
         return self.app_factory()
@@ -106,12 +112,14 @@ def server_options(host, port, workers, threads, timeout):
     return {key: value for key, value in options.items() if value is not None}
 
 
-def serve(app_factory, host, port, workers, threads, timeout):
+def serve(app_factory, host, port, workers, threads, timeout, runner_command=None):
     """Run the app under gunicorn until interrupted; each worker calls app_factory for its own app.
+
+    :param runner_command: the batch runner the master keeps running beside the workers, if any.
 
     :raise RuntimeError: inside an app context, which the workers would inherit and share
         with every request they answer (one `g`, so one CSRF token, for everyone).
     """
     if has_app_context():
         raise RuntimeError("letterhouse serve must start outside an app context: its workers would share it.")
-    LetterhouseServer(app_factory, server_options(host, port, workers, threads, timeout)).run()
+    LetterhouseServer(app_factory, server_options(host, port, workers, threads, timeout), runner_command).run()

@@ -9,8 +9,10 @@ export function formValues(form) {
     .filter(([name, value]) => !NOT_KEPT.has(name) && typeof value === "string");
 }
 
+/** Return whether two lists of values hold the same pairs, whatever their order (pages list fields differently). */
 export function sameValues(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const sorted = (values) => JSON.stringify(values.map((pair) => JSON.stringify(pair)).sort());
+  return sorted(a) === sorted(b);
 }
 
 function storage() {

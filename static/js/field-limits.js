@@ -4,10 +4,9 @@
 
 const NEAR = 0.8; // the count shows from this share of the limit
 
-/** Return how many characters the server will count: a line break in a text box is sent as two (CR LF). */
+/** Return how many characters the server will count: a line break is one, as a person counts it. */
 export function sentLength(control) {
-  const text = control.matches("textarea") ? control.value.replace(/\r?\n/g, "\r\n") : control.value;
-  return [...text].length;
+  return [...control.value.replace(/\r\n?/g, "\n")].length;
 }
 
 function labelOf(control) {

@@ -39,10 +39,12 @@ function setUp(form) {
   let submitting = false;
 
   form.addEventListener("change", (event) => touched.add(event.target.name));
+  // The words page keeps a draft only of words changed there: the template's own are not a draft to offer back.
+  const keepUnchanged = !form.hasAttribute("data-draft-only-if-changed");
   form.addEventListener("submit", (event) => {
     if (event.defaultPrevented) return;
     submitting = true;
-    drafts.saveNow();
+    if (keepUnchanged || changed()) drafts.saveNow();
   });
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) submitting = false; // came back to this very page with the Back button
@@ -65,7 +67,22 @@ function setUp(form) {
   guideToErrors(form);
   drafts.offer(loaded);
   const panel = document.querySelector("[data-live-preview]");
-  if (panel && form.dataset.previewUrl) new LivePreview(form, panel, showErrors).start();
+  if (panel && form.dataset.previewUrl) new LivePreview(form, panel, showErrors, askAboutOwnWords).start();
+}
+
+// The letter in the person's own words: shown once it has words (a draft restored brings them back).
+function revealOwnWords(form) {
+  const box = form.querySelector("[data-own-words]");
+  if (box && box.querySelector("textarea")?.value.trim()) box.hidden = false;
+}
+
+// A detail changed after the words were edited: ask whether to keep them or write the letter again
+// from the template. The server tells which details changed; the buttons are the page's own.
+function askAboutOwnWords(answer) {
+  const choice = document.querySelector("[data-words-choice]");
+  if (!choice || typeof answer.words_changed !== "string") return;
+  choice.querySelector("[data-words-changed]").textContent = answer.words_changed;
+  choice.hidden = !answer.words_changed;
 }
 
 class DraftKeeper {
@@ -102,6 +119,7 @@ class DraftKeeper {
     box.classList.add("is-waiting"); // kept in sight, wherever the reload left the page scrolled
     box.querySelector("[data-draft-restore]").addEventListener("click", () => {
       applyValues(this.form, draft.values);
+      revealOwnWords(this.form);
       this.answered(box, "Your draft is back, just as you left it.");
       this.form.dispatchEvent(new Event("input", { bubbles: true }));
     });

@@ -37,10 +37,11 @@ function labelOf(box) {
 }
 
 export class LivePreview {
-  constructor(form, panel, onErrors) {
+  constructor(form, panel, onErrors, onAnswer = () => {}) {
     this.form = form;
     this.panel = panel;
     this.onErrors = onErrors;
+    this.onAnswer = onAnswer; // every answer, for what else the page shows from it
     this.url = form.dataset.previewUrl;
     this.token = form.querySelector("input[name=csrf_token]")?.value || "";
     this.pages = panel.querySelector("[data-live-pages]");
@@ -53,6 +54,7 @@ export class LivePreview {
     this.sequence = 0;
     this.paused = false;
     this.hasPages = false;
+    this.unreadableSent = 0;
   }
 
   start() {
@@ -62,6 +64,13 @@ export class LivePreview {
     const later = () => this.schedule();
     this.form.addEventListener("input", later);
     this.form.addEventListener("change", later);
+    // A date typed part by part fires no input event until it is whole, so a date turning
+    // unreadable (31 February) is noticed on each key and when the person leaves it.
+    const datesChanged = () => {
+      if (unreadableDates(this.form).length !== this.unreadableSent) this.schedule();
+    };
+    this.form.addEventListener("keyup", datesChanged);
+    this.form.addEventListener("focusout", datesChanged);
     this.schedule(0);
   }
 
@@ -74,7 +83,8 @@ export class LivePreview {
 
   async refresh() {
     this.controller?.abort();
-    if (unreadableDates(this.form).length) {
+    this.unreadableSent = unreadableDates(this.form).length;
+    if (this.unreadableSent) {
       // Sent, it would be empty and the letter dated today: wait until the date is put right.
       this.sequence += 1;
       this.setBusy(false);
@@ -115,6 +125,7 @@ export class LivePreview {
       return;
     }
     this.onErrors(answer.errors || {});
+    this.onAnswer(answer);
     if (answer.pages?.length) {
       this.showPages(answer.pages, answer.page_count);
       this.say((answer.notes || []).join(" "));

@@ -23,6 +23,23 @@ def the_preview(page, site):
     page.wait_for_selector("text=Your letter to Chris Lindqvist")
 
 
+def the_words(page, site):
+    the_preview(page, site)
+    page.get_by_role("button", name="Edit the words").click()
+    page.wait_for_selector("text=The words of your letter to Chris Lindqvist")
+
+
+def the_choice_after_a_detail_changed(page, site):
+    the_words(page, site)
+    words = page.get_by_label("The letter in your words")
+    words.fill(words.input_value().replace("Dear Chris,", "Dearest Chris,"))
+    page.get_by_role("button", name="Back to the details").click()
+    page.get_by_label("Their name").fill("Alex Kim")
+    page.get_by_role("button", name="Preview the letter").click()
+    page.wait_for_selector("[data-words-choice]:not([hidden])")
+    page.wait_for_selector("[data-live-pages][aria-busy=false]:not(.is-stale) img")  # not faded while it updates
+
+
 def the_form_with_a_draft_and_a_live_preview(page, site):
     page.goto(site("/letters/anniversary"))
     page.get_by_label("Your name").fill("Sam Okafor")
@@ -30,6 +47,17 @@ def the_form_with_a_draft_and_a_live_preview(page, site):
     page.on("dialog", lambda dialog: dialog.accept())
     page.reload()
     page.get_by_role("button", name="Restore my draft").wait_for()
+
+
+def the_batch_checked_with_its_letters_pictured(page, site):
+    page.goto(site("/letters/anniversary/many"))
+    page.get_by_label("CSV file").set_input_files(files=[{
+        "name": "rows.csv", "mimeType": "text/csv",
+        "buffer": b"sender_name,recipient_name,years,date\nSam,Chris,12,14/02/2026\nSam,Alex,x,\nSam,Kim,3,\n"}])
+    page.get_by_role("button", name="Check the rows").click()
+    page.get_by_label("See the letter on row").fill("3")
+    page.get_by_role("button", name="Show it").click()
+    page.wait_for_selector("text=Row 3 has problems")
 
 
 def the_unavailable_letter(page, site):
@@ -44,9 +72,12 @@ PAGES = {
     "form-refused": the_form_refused,
     "form-draft": the_form_with_a_draft_and_a_live_preview,
     "preview": the_preview,
+    "words": the_words,
+    "words-choice": the_choice_after_a_detail_changed,
     "unavailable": the_unavailable_letter,
     "not-found": lambda page, site: page.goto(site("/letters/no-such-letter")),
     "many-letters": lambda page, site: page.goto(site("/letters/anniversary/many")),
+    "many-letters-checked": the_batch_checked_with_its_letters_pictured,
 }
 
 

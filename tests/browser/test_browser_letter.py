@@ -33,7 +33,7 @@ def test_a_letter_from_the_gallery_to_the_pdf(page, site):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your letter to Chris Lindqvist")
     expect(page.get_by_role("img", name="Page 1 of your letter to Chris Lindqvist")).to_be_visible()
 
-    page.get_by_role("button", name="Edit").click()
+    page.get_by_role("button", name="Edit", exact=True).click()
     for label, value in TYPED.items():
         expect(page.get_by_label(label, exact=True)).to_have_value(value)
     expect(page.get_by_label("Something small you love about them")).to_have_value("hum when you are concentrating")

@@ -45,3 +45,25 @@ def test_screenshots_of_a_form_sent_back_with_errors(new_page, site, viewport):
     page.get_by_role("button", name="Preview the letter").click()
     page.wait_for_selector("[data-error-summary]")
     screenshot(page, "form-errors")
+
+
+@VIEWPORTS
+def test_screenshots_of_the_words_being_edited(new_page, site, viewport):
+    page = new_page(viewport=viewport)
+    page.goto(site("/letters/anniversary"))
+    page.evaluate("() => localStorage.clear()")
+    fill_a_letter(page)
+    page.get_by_role("button", name="Preview the letter").click()
+    page.get_by_role("button", name="Edit the words").click()
+    words = page.get_by_label("The letter in your words")
+    paragraphs = words.input_value().split("\n\n")
+    paragraphs[1] = "Twenty-five years, and you still laugh at my joke about the ferry to Lisbon."
+    words.fill("\n\n".join(paragraphs))
+    words.evaluate("(box) => { box.blur(); box.scrollTop = 0; }")
+    screenshot(page, "words")
+    page.get_by_role("button", name="Preview again").click()
+    page.get_by_role("button", name="Edit", exact=True).click()
+    page.get_by_label("Their name").fill("Zoë Herrera-Lind")
+    page.get_by_role("button", name="Preview the letter").click()
+    page.wait_for_selector("[data-words-choice]:not([hidden])")
+    screenshot(page, "words-choice")

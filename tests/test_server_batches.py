@@ -1,0 +1,92 @@
+"""Batches on the real server: one runner per server writes them, and killing it or a web worker loses no letter."""
+
+import io
+import json
+import os
+import signal
+import time
+import urllib.request
+import zipfile
+
+import psutil
+from conftest import pdf_text
+from serving import letterhouse_serve
+
+
+def call(server, path, body=None):
+    """GET, or POST a JSON body, and return (status, parsed JSON or raw bytes)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(server(path), data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            raw, is_json = response.read(), response.headers.get_content_type() == "application/json"
+            return response.status, json.loads(raw) if is_json else raw
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what} within {timeout} s")
+
+
+def guests(count):
+    return [{"sender_name": "Sam", "recipient_name": f"Guest{n:03d} Smith", "years": 3} for n in range(1, count + 1)]
+
+
+def test_the_server_keeps_one_batch_runner_whatever_its_worker_count(tmp_path):
+    with letterhouse_serve(tmp_path, workers=3) as server:
+        runners = wait_for(server.runner_pids, 30, "a runner started")
+        assert len(runners) == 1 and len(server.worker_pids()) == 3
+
+
+def test_killing_the_runner_and_a_web_worker_mid_batch_loses_no_letter(tmp_path):
+    with letterhouse_serve(tmp_path, workers=2) as server:
+        status, started = call(server, "/api/v1/batches/anniversary", guests(40))
+        assert status == 202
+        status_url = started["status_url"]
+        wait_for(lambda: call(server, status_url)[1]["done"] >= 4, 90, "letters written")
+        runner = server.runner_pids()[0]
+        group = os.getpgid(runner)
+        assert group == runner  # in a group of its own, its render processes with it
+        os.kill(runner, signal.SIGKILL)
+        os.kill(server.worker_pids()[0], signal.SIGKILL)
+        killed_at = time.monotonic()
+        done = wait_for(lambda: (s := call(server, status_url)[1])["state"] in ("done", "failed") and s, 120,
+                        "the batch finished")
+        assert done["state"] == "done" and done["letters"] == 40, done
+        assert time.monotonic() - killed_at < 90
+        assert not [p for p in psutil.process_iter() if safe_pgid(p.pid) == group]  # no render process left over
+        assert server.runner_pids() not in ([], [runner])
+        _, archive_bytes = call(server, done["result_url"])
+        archive = zipfile.ZipFile(io.BytesIO(archive_bytes))
+        assert archive.namelist() == [f"{n:04d}-anniversary-to-guest{n:03d}.pdf" for n in range(1, 41)]
+        for n in (1, 20, 40):
+            assert f"Dear Guest{n:03d}," in pdf_text(archive.read(f"{n:04d}-anniversary-to-guest{n:03d}.pdf"))
+
+
+def safe_pgid(pid):
+    try:
+        return os.getpgid(pid)
+    except ProcessLookupError:
+        return None
+
+
+def test_a_batch_whose_server_was_killed_is_finished_by_the_next_server(tmp_path):
+    with letterhouse_serve(tmp_path, workers=1) as server:
+        status, started = call(server, "/api/v1/batches/anniversary", guests(30))
+        status_url = started["status_url"]
+        wait_for(lambda: call(server, status_url)[1]["done"] >= 3, 90, "letters written")
+        runner = server.runner_pids()[0]
+        os.killpg(server.process.pid, signal.SIGKILL)  # the master and its web workers, not a word to the runner
+        wait_for(lambda: not psutil.pid_exists(runner) or psutil.Process(runner).status() == psutil.STATUS_ZOMBIE,
+                 30, "the orphaned runner stopped")
+    with letterhouse_serve(tmp_path, workers=1) as again:  # the same instance folder and database
+        done = wait_for(lambda: (s := call(again, status_url)[1])["state"] in ("done", "failed") and s, 120,
+                        "the batch finished")
+        assert (done["state"], done["letters"]) == ("done", 30)
