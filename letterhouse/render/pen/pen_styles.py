@@ -39,4 +39,4 @@ PEN_STYLES = {
                         word_slant=0.1, glyph_turn_deg=3.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.07,
                         letter_gap=0.04, ink=0.36, size_drift=0.03, margin_drift=0.02),
 }
-RULED = 0.3  # on ruled paper a line's own rise, slope and bow are this share: the hand follows the rules
+RULED = 0.1  # on ruled paper a line's own rise, slope and bow are this share: the hand follows the rules
