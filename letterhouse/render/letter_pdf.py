@@ -4,6 +4,7 @@ from letterhouse.config import setting_default
 from letterhouse.letters.letter import envelope_pages
 from letterhouse.render.compose import compose_letter_html
 from letterhouse.render.pdf import get_renderer, time_limit
+from letterhouse.render.pen import letter_pen
 from letterhouse.render.realism import letter_css
 
 
@@ -22,5 +23,5 @@ def write_letter_pdf(letter, max_pages=None, seconds=None):
         html = compose_letter_html(letter)
         return renderer.render(html, values["page_size"], values["paper"], values["hand"], max_pages, None,
                                archival=bool(values.get("archival")), extra_pages=envelope_pages(values),
-                               letter_css=letter_css(values))
+                               letter_css=letter_css(values), finisher=letter_pen(values, letter.seed))
 

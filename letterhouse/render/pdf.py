@@ -202,6 +202,18 @@ def deflate_streams_once(document, pdf):
             stream.compress = False
 
 
+def then_deflated(finisher):
+    """Return a WeasyPrint finisher: the letter's own (the pen pass) first, then every stream deflated once."""
+    if finisher is None:
+        return deflate_streams_once
+
+    def finish(document, pdf):
+        finisher(document, pdf)
+        deflate_streams_once(document, pdf)
+
+    return finish
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     pdf: bytes
@@ -252,13 +264,14 @@ class Renderer:
             stylesheets=stylesheets, font_config=self.font_config, **options)
 
     def render(self, html, page_size, paper, hand, max_pages=None, seconds=None,
-               archival=False, extra_pages=0, letter_css=""):
+               archival=False, extra_pages=0, letter_css="", finisher=None):
         """Return the PDF of an HTML letter, refusing one longer than max_pages or slower than seconds.
 
         extra_pages are pages after the letter that do not count towards max_pages (an
         envelope); an archival PDF is PDF/A-3b and tagged, so screen readers can read it.
         letter_css is built from registry keys and numbers only, never from what a person typed.
         The HTML's <meta name=...> go into the PDF's metadata (see provenance.py).
+        finisher, if given, rewrites the PDF's objects before they are written (the pen, pen/).
         """
         stylesheets = self.stylesheets_for(page_size, paper, hand, letter_css)
         with self._lock, time_limit(seconds):
@@ -267,7 +280,7 @@ class Renderer:
             if max_pages and letter_pages > max_pages:
                 raise LetterTooLong(letter_pages, max_pages)
             pdf = document.write_pdf(pdf_identifier=b"letterhouse", custom_metadata=True,
-                                     finisher=deflate_streams_once, **(ARCHIVAL_PDF if archival else {}))
+                                     finisher=then_deflated(finisher), **(ARCHIVAL_PDF if archival else {}))
         return RenderedPdf(pdf, len(document.pages))
 
     def parsed_css(self, text):

@@ -1,0 +1,352 @@
+"""Where the pen puts each glyph: a baseline that drifts and bows per line, words that tilt, letters on their own.
+
+Everything is drawn from one seeded generator, in the order the glyphs were written, so the same letter
+gives the same page. Lines are found by their baseline, words by the spaces between them.
+"""
+
+import math
+from collections import defaultdict, deque
+from dataclasses import dataclass
+
+import numpy
+
+from letterhouse.render.pen.outlines import VARIANTS
+from letterhouse.render.pen.pen_styles import RULED
+
+SPACE_KEPT = 0.7  # a space between words keeps at least this share of itself
+LEAN_REACH = 0.25  # ems: how far above or below its middle a leaning letter's body reaches
+PIVOT = 0.22  # ems above the baseline: about the middle of a small letter
+RECENT = 3  # a glyph never takes any of the shapes its last few writings took
+
+
+@dataclass(frozen=True)
+class Placements:
+    """Each glyph's shape, extra transform in its own units (applied before its place on the page) and ink."""
+
+    variants: list
+    matrices: numpy.ndarray  # one row a b c d e f per glyph
+    darkness: numpy.ndarray  # above 0 darker, below 0 lighter than the ink
+
+
+@dataclass
+class Written:
+    """The glyphs of one content stream as the pen sees them: lines, words, sizes and places along the line."""
+
+    lines: numpy.ndarray  # each glyph's line, numbered down the page
+    words: numpy.ndarray
+    ems: numpy.ndarray  # font size, in user units
+    xs: numpy.ndarray  # origin along the line, in user units
+    advances: numpy.ndarray  # in ems
+    loose: numpy.ndarray  # 1 where the glyph's letters do not join, so it may move on its own
+    texts: list  # each word's text, in the order written
+    texts_of: list  # each glyph's text
+
+
+def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
+    """Return the Placements of the glyphs (text_runs.Glyph from one stream), and each line's own move.
+
+    A line's move, {line key: (right, up)} in ems, is where its baseline starts now: the text layer follows it.
+    """
+    if not glyphs:
+        return Placements([], numpy.zeros((0, 6)), numpy.zeros(0)), {}
+    lines = line_numbers(glyphs)
+    written = Written(lines, word_numbers(glyphs, lines), numpy.array([glyph.size for glyph in glyphs]),
+                      numpy.array([glyph.matrix[4] for glyph in glyphs]),
+                      numpy.array([glyph.font.widths.get(glyph.glyph_id, 0) / 1000 for glyph in glyphs]),
+                      numpy.array([0.0 if joined(glyph.font) else 1.0 for glyph in glyphs]), [],
+                      [glyph.text for glyph in glyphs])
+    written.texts = word_texts(glyphs, written.words)
+    line_dx, line_dy, line_angle, line_size = line_motion(written, glyphs, style, rng, RULED if ruled else 1.0)
+    word_dx, word_dy, word_angle, word_scale, word_wide, word_slant, pressure = word_motion(written, style, rng)
+    own = glyph_motion(written, style, rng)
+    angle = line_angle + word_angle + own.turn
+    tall = line_size * word_scale * own.tall
+    dx, dy = line_dx + word_dx + own.dx, line_dy + word_dy + own.dy
+    wide, slant = tall * word_wide * own.wide, word_slant + own.slant
+    dx += kept_spaces(written, dx, wide, slant)
+    from_word = (written.xs - first_of(written.xs, written.words)[written.words]) / written.ems
+    darkness = ink_darkness(style, pressure, from_word, rng.uniform(-1, 1, size=len(glyphs)))
+    placed = placements(glyphs, (angle, wide, tall, slant), dx, dy, darkness, variants(glyphs, rng),
+                        written.advances)
+    return placed, line_moves(glyphs, line_dx, line_dy, written.ems)
+
+
+@dataclass
+class OwnMotion:
+    """Each glyph's own turn, size (tall, and wide on top), slant and shift (ems), beyond its word's."""
+
+    turn: numpy.ndarray
+    tall: numpy.ndarray
+    wide: numpy.ndarray
+    slant: numpy.ndarray
+    dx: numpy.ndarray
+    dy: numpy.ndarray
+
+
+def glyph_motion(written, style, rng):
+    """Return each glyph's OwnMotion: free letters move each on their own, joined ones along a slow wave.
+
+    A letter that joins its neighbours cannot jump on its own, but a hand still changes as it goes:
+    along each word a slow wave (two to three ems long) leans, lifts, heightens and stretches its
+    letters, so neighbours change together and their joins still meet. A stretched letter (or a
+    free letter's own gap) pushes the rest of its word along; the word, all told, keeps its length, so
+    the spaces between words stay.
+    """
+    count, loose = len(written.xs), written.loose
+    free = rng.uniform(-1, 1, size=(count, 7))
+    along = (written.xs - first_of(written.xs, written.words)[written.words]) / written.ems + written.advances / 2
+    phases = rng.uniform(0, 2 * math.pi, size=(written.words.max() + 1, 4))[written.words]
+    length = rng.uniform(2.0, 3.0, size=written.words.max() + 1)[written.words]
+    wave = numpy.sin(2 * math.pi * along[:, None] / length[:, None] + phases)
+    mix = lambda own, flowing: loose * own + (1 - loose) * flowing  # noqa: E731 -- four uses, one line
+    tall = 1 + style.glyph_size * mix(free[:, 0], wave[:, 0])
+    wide = 1 + style.glyph_size * mix(free[:, 1], 1.5 * wave[:, 1])
+    # a joined letter's growth pushes the rest of its word on; a free letter leaves a gap of its own after it
+    stretch = (1 - loose) * (wide * tall - 1) * written.advances + loose * style.letter_gap * free[:, 6]
+    stretch -= word_total(stretch, written.words) / word_total(numpy.ones(count), written.words)  # same length
+    pushed = numpy.cumsum(stretch) - stretch
+    pushed -= first_of_values(pushed, written.words)
+    return OwnMotion(
+        turn=loose * numpy.radians(style.glyph_turn_deg) * free[:, 2],
+        tall=tall, wide=wide,
+        slant=style.glyph_slant * mix(free[:, 3], 0.7 * wave[:, 2]),
+        dx=pushed + loose * style.glyph_shift * 0.3 * free[:, 4],
+        dy=style.glyph_shift * mix(1.5 * free[:, 5], wave[:, 3]))
+
+
+def first_of_values(values, words):
+    """Return, for each glyph, the value at its word's first glyph (words are numbered in order)."""
+    starts = numpy.concatenate([[True], words[1:] != words[:-1]])
+    return values[starts][numpy.cumsum(starts) - 1]
+
+
+def word_total(values, words):
+    """Return, for each glyph, the sum of the values over its word."""
+    totals = numpy.zeros(words.max() + 1)
+    numpy.add.at(totals, words, values)
+    return totals[words]
+
+
+def kept_spaces(written, dx, wide, slant):
+    """Return the extra shift (ems) that keeps every space between words at least SPACE_KEPT of itself.
+
+    Words that turn, lean and crowd may otherwise close up the space before the next one until two
+    words read as one; where that happens, the rest of the line moves along by what is missing.
+    """
+    extra = numpy.zeros(len(dx))
+    widths = written.advances * written.ems
+    # where each glyph's body now starts and ends: grown or shrunk about its middle, leaning out at the top
+    reach = (widths * (wide - 1) / 2 + numpy.abs(slant) * LEAN_REACH * written.ems)
+    moved = written.xs + dx * written.ems - reach
+    widths = widths + 2 * reach
+    previous = {}  # line -> (the last inked glyph of the line's previous word, the push it was given)
+    starts = numpy.flatnonzero(numpy.concatenate([[True], written.words[1:] != written.words[:-1]]))
+    for first, stop in zip(starts, [*starts[1:], len(dx)]):
+        inked = [i for i in range(first, stop) if widths[i] > 0 and written.texts_of[i].strip()]
+        if not inked:
+            continue
+        line, push = written.lines[first], 0.0
+        if line in previous:
+            last, push = previous[line]
+            space = written.xs[inked[0]] - (written.xs[last] + written.advances[last] * written.ems[last])
+            gap = moved[inked[0]] - (moved[last] + widths[last])
+            push += max(SPACE_KEPT * space - gap, 0.0)
+        extra[first:stop] = push / written.ems[first:stop]
+        previous[line] = (inked[-1], push)
+    return extra
+
+
+def line_motion(written, glyphs, style, rng, shape):
+    """Return per glyph its line's shift right and up (ems), the line's angle there, and its size."""
+    lines, xs, ems = written.lines, written.xs, written.ems
+    line_x0, line_x1 = line_extents(xs, ems, lines)
+    per_line = line_draws(rng, lines.max() + 1, style, shape)
+    span = numpy.maximum(line_x1 - line_x0, 1.0)[lines]
+    u = numpy.clip((xs - line_x0[lines]) / span, 0, 1)
+    rise, slope, bow, creep, size = (per_line[:, k][lines] for k in range(5))
+    along = (xs - line_x0[lines]) / ems
+    up = rise + paragraph_rise(glyphs, lines, rng, style) * shape + slope * along + bow * 4 * u * (1 - u)
+    angle = numpy.arctan(slope + bow * 4 * (1 - 2 * u) * ems / span)
+    crowd = crowding(xs, first_of(xs, written.words), written.words, lines, line_x0, line_x1, style.crowd, ems)
+    return creep + crowd, up, angle, size
+
+
+def word_motion(written, style, rng):
+    """Return per glyph its word's shift right and up (ems), turn, size, width, slant and pen pressure.
+
+    A word turns about its first letter and grows about its middle, its letters' places following so
+    that a joined hand's letters still meet; but by no more than GROWTH ems all told, which would eat
+    the spaces on either side (a free hand's letters grow in place beyond that).
+    """
+    words, xs, ems = written.words, written.xs, written.ems
+    per_word = rng.uniform(-1, 1, size=(words.max() + 1, 7))
+    per_word[:, 4:6] = spread_repeats(written.texts, rng)
+    per_word = per_word[words]
+    turn = numpy.radians(style.word_turn_deg) * per_word[:, 1]
+    grown = (1 + style.word_size * per_word[:, 2]) * (1 + style.word_aspect * per_word[:, 5])
+    length = numpy.maximum(word_total(written.advances, words), 0.5)
+    spread = 1 + numpy.clip(grown - 1, -GROWTH / length, GROWTH / length)  # how far the letters' places move
+    free = written.loose
+    scale = free * (1 + style.word_size * per_word[:, 2]) + (1 - free) * numpy.sqrt(spread)
+    wide = free * (1 + style.word_aspect * per_word[:, 5]) + (1 - free) * numpy.sqrt(spread)
+    from_first = (xs - first_of(xs, words)[words]) / ems
+    from_middle = (xs - middle_of(xs, ems, words)[words]) / ems
+    dx = (spread - 1) * from_middle
+    dy = style.word_rise * per_word[:, 0] + numpy.tan(turn) * from_first
+    return dx, dy, turn, scale, wide, style.word_slant * per_word[:, 4], per_word[:, 3]
+
+
+GROWTH = 0.06  # ems: the most a word's letters' places spread or gather, all told
+
+R2 = (0.7548776662466927, 0.5698402909980532)  # the plastic number's powers: the most even 2-D sequence
+
+
+def spread_repeats(texts, rng):
+    """Return two draws in -1..1 per word (its slant and width) that differ from every other writing of it.
+
+    Independent draws put two of a word's many writings close together now and then: a clone. So the
+    n-th writing of a word takes the n-th point of an R2 sequence from a random start: as even as can be.
+    """
+    starts, seen, draws = {}, defaultdict(int), []
+    for text in texts:
+        if text not in starts:
+            starts[text] = rng.uniform(0, 1, size=2)
+        draws.append((starts[text] + seen[text] * numpy.array(R2)) % 1.0)
+        seen[text] += 1
+    return numpy.array(draws).reshape(-1, 2) * 2 - 1
+
+
+def line_moves(glyphs, line_dx, line_dy, ems):
+    """Return {line key: (right, up)}: where each line's baseline starts after the pen, in its font's units."""
+    moves = {}
+    for glyph, dx, dy, em in zip(glyphs, line_dx, line_dy, ems):
+        moves.setdefault(glyph.line, (float(dx * em), float(dy * em)))
+    return moves
+
+
+def line_numbers(glyphs):
+    """Return each glyph's line, numbered down the page in the order lines were first written."""
+    order = {}
+    for glyph in glyphs:
+        order.setdefault(glyph.line, len(order))
+    ranked = {key: rank for rank, key in enumerate(sorted(order))}
+    return numpy.array([ranked[glyph.line] for glyph in glyphs])
+
+
+def word_numbers(glyphs, lines):
+    """Return each glyph's word: a new word after a space, or on a new line or text block."""
+    numbers, word, previous = [], 0, None
+    for glyph, line in zip(glyphs, lines):
+        gap = glyph.text.isspace() or not glyph.text
+        if previous is not None and (gap or line != previous[0] or glyph.block != previous[1]):
+            word += 1
+        numbers.append(word)
+        previous = (line, glyph.block)
+    return numpy.array(numbers)
+
+
+def word_texts(glyphs, words):
+    """Return the text of each word, as it is written (lower case: a capital is the same word)."""
+    texts = [""] * (words.max() + 1)
+    for glyph, word in zip(glyphs, words):
+        texts[word] += glyph.text.lower()
+    return texts
+
+
+def line_extents(xs, ems, lines):
+    """Return each line's leftmost and rightmost glyph origin."""
+    count = lines.max() + 1
+    low, high = numpy.full(count, numpy.inf), numpy.full(count, -numpy.inf)
+    numpy.minimum.at(low, lines, xs)
+    numpy.maximum.at(high, lines, xs + ems * 0.4)
+    return low, high
+
+
+def first_of(xs, words):
+    """Return each word's leftmost glyph origin."""
+    low = numpy.full(words.max() + 1, numpy.inf)
+    numpy.minimum.at(low, words, xs)
+    return low
+
+
+def middle_of(xs, ems, words):
+    """Return the middle of each word, from its first glyph's origin to its last glyph's (plus a little)."""
+    count = words.max() + 1
+    low, high = numpy.full(count, numpy.inf), numpy.full(count, -numpy.inf)
+    numpy.minimum.at(low, words, xs)
+    numpy.maximum.at(high, words, xs + 0.5 * ems)
+    return (low + high) / 2
+
+
+def paragraph_rise(glyphs, lines, rng, style):
+    """Return each glyph's paragraph's own rise: the gap between paragraphs is not a whole number of lines.
+
+    A paragraph starts after a gap of more than 1.4 usual line gaps; every line of it moves together.
+    """
+    keys = numpy.array(sorted({glyph.line for glyph in glyphs}), dtype=float)
+    if len(keys) < 3:
+        return 0.0
+    gaps = numpy.diff(keys)
+    starts = numpy.concatenate([[0], numpy.cumsum(gaps > 1.4 * numpy.median(gaps))])
+    rises = rng.uniform(-1, 1, size=starts.max() + 1) * style.paragraph_rise
+    return rises[starts][lines]
+
+
+def line_draws(rng, count, style, shape):
+    """Return per line: rise, slope (em per em), bow, margin creep and size (a walk down the page)."""
+    draws = rng.uniform(-1, 1, size=(count, 5))
+    down = numpy.arange(count) / max(count - 1, 1)
+    creep = numpy.clip(numpy.cumsum(draws[:, 3] * style.creep), -4 * style.creep, 4 * style.creep)
+    return numpy.stack([
+        draws[:, 0] * style.line_rise * shape,
+        numpy.tan(numpy.radians(style.line_slope_deg * shape)) * draws[:, 1],
+        draws[:, 2] * style.line_bow * shape,
+        creep + style.margin_drift * down * 10,
+        1 + 0.012 * draws[:, 4] + style.size_drift * down,
+    ], axis=1)
+
+
+def crowding(xs, word_x0, words, lines, line_x0, line_x1, amount, ems):
+    """Return how far (in ems) each glyph's word is pushed left: words crowd at the end of a full line."""
+    widest = line_x1.max()
+    full = (line_x1 > widest - 2 * numpy.median(ems))[lines]
+    start = line_x0[lines] + 0.65 * (line_x1 - line_x0)[lines]
+    late = numpy.clip((word_x0[words] - start) / numpy.maximum(line_x1[lines] - start, 1.0), 0, 1)
+    return -amount * late * late * full
+
+
+def ink_darkness(style, word_pressure, from_word, noise):
+    """Return each glyph's ink: a word's own pressure, darker where the pen comes down, a little noise."""
+    start = numpy.exp(-numpy.maximum(from_word, 0) / 1.2)  # the first letters of a word, where the pen lands
+    return style.ink * (0.5 * word_pressure + 0.6 * start - 0.25 + 0.35 * noise)
+
+
+def variants(glyphs, rng):
+    """Return a shape for each glyph, never one of the shapes its last few writings took."""
+    recent = defaultdict(lambda: deque(maxlen=RECENT))
+    picks = rng.integers(0, VARIANTS - RECENT, size=len(glyphs))
+    chosen = []
+    for glyph, pick in zip(glyphs, picks):
+        seen = recent[(glyph.font.family, glyph.shape)]
+        free = [number for number in range(VARIANTS) if number not in seen]
+        number = free[int(pick) % len(free)]
+        seen.append(number)
+        chosen.append(number)
+    return chosen
+
+
+def placements(glyphs, shapes, dx, dy, darkness, chosen, advances):
+    """Return the Placements: scaled, slanted and turned about the glyph's middle, then shifted (font units).
+
+    About its middle (half its advance along, PIVOT up), not its origin: a letter that leans or turns
+    stays over its own place, and does not lean into the space before the next word.
+    """
+    angle, wide, tall, slant = shapes
+    upem = numpy.array([glyph.font.upem for glyph in glyphs], dtype=float)
+    cos, sin = numpy.cos(angle), numpy.sin(angle)
+    a, b, c, d = wide * cos, wide * sin, tall * (slant * cos - sin), tall * (slant * sin + cos)
+    pivot_x, pivot_y = advances / 2, numpy.full(len(glyphs), PIVOT)
+    e = dx + pivot_x - (pivot_x * a + pivot_y * c)
+    f = dy + pivot_y - (pivot_x * b + pivot_y * d)
+    return Placements(chosen, numpy.stack([a, b, c, d, e * upem, f * upem], axis=1), darkness)
+

@@ -1,0 +1,62 @@
+"""How one written glyph differs from the next: a smooth, low-frequency warp of its outline.
+
+Not only affine: two slow waves push the strokes about (loops grow and shrink, joins rise and fall),
+ascenders and descenders reach a little higher or lower, and the glyph leans and widens. In a joined
+hand the warp fades out towards the glyph's two edges, so the strokes that join its neighbours stay
+where the neighbours expect them.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy
+
+X_HEIGHT = 0.42  # in ems: above it a stroke is an ascender (close enough for every hand we have)
+EDGE_EMS = 0.05  # in a joined hand the warp fades out over this much of each edge
+# ... and its letter changes more inside (taller, wider, leaning), as it cannot move on its own (motion.py)
+JOINED_SHAPE = 1.8
+
+
+@dataclass(frozen=True)
+class Warp:
+    """How strongly glyphs are warped (1 is a natural hand), and whether their edges must stay put."""
+
+    strength: float
+    joined: bool = False
+
+    def displace(self, outline, rng):
+        """Return the outline's points moved by one seeded warp (font units, y up)."""
+        em = float(outline.units_per_em)
+        points = outline.points / em
+        x, y = points[:, 0], points[:, 1]
+        centre = outline.advance / em / 2
+        shape = JOINED_SHAPE if self.joined else 1.0
+        dx = shape * (rng.uniform(-0.07, 0.07) * (x - centre)  # wider or narrower
+                      + rng.uniform(-0.07, 0.07) * y)  # leaning more or less
+        dy = shape * (rng.uniform(-0.06, 0.06) * y  # taller or shorter
+                      + rng.uniform(-0.16, 0.16) * numpy.clip(y - X_HEIGHT, 0, None)  # ascenders
+                      + rng.uniform(-0.16, 0.16) * numpy.clip(y, None, 0))  # descenders
+        for _ in range(2):  # slow waves, about a cycle an em: faster ones would thin and thicken the strokes
+            dx += wave(rng, x, y, 0.027)
+            dy += wave(rng, x, y, 0.027)
+        weight = self.edge_weight(x, outline.advance / em) * self.strength
+        moved = numpy.stack([x + dx * weight, y + dy * weight], axis=1)
+        return moved * em
+
+    def edge_weight(self, x, advance):
+        """Return how much of the warp each point takes: all of it, except near a joined glyph's edges."""
+        if not self.joined or advance <= 0:
+            return 1.0
+        edge = min(EDGE_EMS, advance / 4)
+        distance = numpy.minimum(x, advance - x)
+        ramp = numpy.clip(distance / edge, 0, 1)
+        return ramp * ramp * (3 - 2 * ramp)  # smoothstep: no kink where the fade begins
+
+
+def wave(rng, x, y, amplitude):
+    """Return one slow sinusoidal displacement over the glyph, in a random direction and phase."""
+    angle = rng.uniform(0, 2 * math.pi)
+    frequency = rng.uniform(0.6, 1.5) * 2 * math.pi
+    phase = rng.uniform(0, 2 * math.pi)
+    return rng.uniform(0.4, 1.0) * amplitude * numpy.sin(
+        frequency * (x * math.cos(angle) + y * math.sin(angle)) + phase)
