@@ -125,6 +125,17 @@ def copy_bundled_templates(root):
     return templates
 
 
+def wait_for(condition, timeout, what):
+    """Return condition()'s first true value, asking every 0.2 s; fail saying what never came within timeout s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what} within {timeout} s")
+
+
 def wait_until_answering(server, timeout=START_TIMEOUT):
     """Wait until /healthz answers 200; fail with the server's log if it exits or never does."""
     deadline = time.monotonic() + timeout

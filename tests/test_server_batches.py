@@ -10,7 +10,7 @@ import zipfile
 
 import psutil
 from conftest import pdf_text
-from serving import letterhouse_serve
+from serving import letterhouse_serve, wait_for
 
 
 def call(server, path, body=None):
@@ -24,15 +24,6 @@ def call(server, path, body=None):
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
 
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what} within {timeout} s")
 
 
 def guests(count):

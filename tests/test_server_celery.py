@@ -8,13 +8,19 @@ import json
 import os
 import signal
 import subprocess
-import time
 import urllib.error
 import urllib.request
 import zipfile
 
 from conftest import pdf_text
-from serving import copy_bundled_templates, letterhouse_command, letterhouse_serve, server_environment, stop
+from serving import (
+    copy_bundled_templates,
+    letterhouse_command,
+    letterhouse_serve,
+    server_environment,
+    stop,
+    wait_for,
+)
 
 from letterhouse.batch.celery_tasks import delete_queue, make_celery
 from letterhouse.config import load_settings
@@ -48,15 +54,6 @@ def letterhouse_worker(root, templates, settings):
     finally:
         stop(process)
 
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"{what} within {timeout} s")
 
 
 def test_two_workers_write_a_batch_that_a_second_server_shows_even_when_one_is_killed(
