@@ -1,6 +1,6 @@
 """In a real browser: pick a letter, fill it in, watch it change, edit it, download it; make mistakes and mend them."""
 
-from .browsing import expect, focused, live_page_sources, pdf_fonts, pdf_of, pdf_text, wait_for_new_preview
+from .browsing import expect, live_page_sources, pdf_fonts, pdf_of, pdf_text, wait_for_new_preview
 
 TYPED = {
     "Your name": "Sam Okafor",
@@ -74,10 +74,10 @@ def test_errors_are_named_beside_their_fields_and_mended_in_place(page, site):
     expect(page.locator("#sender_name-error")).to_have_text("Please fill in your name.")
     expect(page.locator("#years-error")).to_have_text("Years together must be between 1 and 90.")
     expect(page.get_by_label("Your name")).to_have_attribute("aria-invalid", "true")
-    assert focused(page)["id"] == "sender_name"  # the first field named, not the top of the page
+    expect(page.locator("#sender_name")).to_be_focused()  # the first field named, not the top of the page
 
     summary.get_by_role("link", name="Years together must be between 1 and 90.").click()
-    assert focused(page)["id"] == "years"
+    expect(page.locator("#years")).to_be_focused()
     page.get_by_label("Years together").fill("12")
     page.keyboard.press("Tab")
     expect(page.locator("#years-error")).to_have_count(0)  # mended without sending the form

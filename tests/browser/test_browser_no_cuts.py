@@ -2,7 +2,7 @@
 
 import pytest
 
-from .browsing import PHONE, expect, focused, wait_for_new_preview
+from .browsing import PHONE, expect, wait_for_new_preview
 
 MEMORY = ("the summer we painted the boat and it rained on every coat, " * 7)[:403]
 DRAFT_KEY = "letterhouse:draft:anniversary"
@@ -84,7 +84,7 @@ def test_a_date_the_browser_cannot_read_is_an_error_not_today(page, site):
     page.get_by_role("button", name="Preview the letter").click()
     expect(page).to_have_url(site("/letters/anniversary"))
     expect(page.get_by_role("heading", name="Anniversary", exact=False)).to_be_visible()
-    assert focused(page)["id"] == "date"
+    expect(page.locator("#date")).to_be_focused()
     expect(page.locator("#date-error")).to_be_visible()
 
     date.fill("2026-02-14")
