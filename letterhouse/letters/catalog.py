@@ -149,10 +149,11 @@ def compile_body(filename, body_text, body_line, fields):
     padded = "\n" * (body_line - 1) + body_text  # so Jinja's line numbers are the file's
     try:
         ast = ENVIRONMENT.parse(padded)
-        problems = check_body(filename, ast, fields)
+        names = frozenset(jinja_meta.find_undeclared_variables(ast))
+        problems = check_body(filename, ast, fields, names)
         if any(p.is_error for p in problems):
             return None, problems, frozenset()
-        return ENVIRONMENT.from_string(padded), problems, frozenset(jinja_meta.find_undeclared_variables(ast))
+        return ENVIRONMENT.from_string(padded), problems, names
     except TemplateSyntaxError as error:  # also unknown filters and tests, found when compiling
         return None, [Problem(filename, error.lineno, f"template syntax error: {error.message}")], frozenset()
     except (RecursionError, ValueError, ArithmeticError) as error:  # nesting or a constant too deep or large

@@ -3,7 +3,7 @@
 import difflib
 
 import yaml
-from jinja2 import meta, nodes
+from jinja2 import nodes
 
 from letterhouse.letters.field_types import FIELD_TYPES
 from letterhouse.letters.fields import COMMON_FIELDS, FIELD_KEYS, STYLE_FIELDS, FieldSpec, name_problem
@@ -247,10 +247,10 @@ def close_match(word, candidates):
 FORBIDDEN_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
-def check_body(filename, ast, fields):
-    """Return the problems of a parsed body: unknown names, unsafe access, includes, unused fields."""
+def check_body(filename, ast, fields, names):
+    """Return the problems of a parsed body reading `names`: unknown names, unsafe access, includes, unused fields."""
     declared = set(BUILT_IN_FIELDS) | {spec.name for spec in fields}
-    undeclared = meta.find_undeclared_variables(ast) - declared
+    undeclared = set(names) - declared
     problems = []
     for node in ast.find_all(nodes.Name):
         if node.ctx == "load" and node.name in undeclared:

@@ -16,9 +16,8 @@ from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
 from letterhouse.batch.spreadsheets import header_csv, problems_csv
 from letterhouse.letters.problems import LetterRefused
 from letterhouse.render.picker_samples import PICKERS
-from letterhouse.render.raster import data_uri, pdf_page_images
 from letterhouse.web.downloads import attachment
-from letterhouse.web.extensions import csrf, current_catalog, write_pdf
+from letterhouse.web.extensions import csrf, current_catalog, preview_images, write_pdf
 from letterhouse.web.jobs import create_job, job_store, owned_job, start_job
 
 bp = Blueprint("batch", __name__)
@@ -215,7 +214,7 @@ def letter_preview(item):
         rendered = write_pdf(item.letter)
     except LetterRefused as error:
         return LetterPreview(item.row.number, recipient, item.filename, [], str(error))
-    pages = [data_uri(png) for png in pdf_page_images(rendered.pdf, current_app.config["PREVIEW_WIDTH"])]
+    pages = preview_images(rendered.pdf)
     return LetterPreview(item.row.number, recipient, item.filename, pages)
 
 

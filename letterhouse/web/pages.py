@@ -16,9 +16,8 @@ from letterhouse.letters.wording import (
 )
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.render.picker_samples import PICKERS, is_sample, sample_png
-from letterhouse.render.raster import data_uri, pdf_page_images
 from letterhouse.web.downloads import attachment
-from letterhouse.web.extensions import current_catalog, write_pdf
+from letterhouse.web.extensions import current_catalog, preview_images, write_pdf
 from letterhouse.web.forms import site_form
 from letterhouse.web.gallery import matches, search_text, shelves
 from letterhouse.web.thumbnails import Thumbnails
@@ -204,7 +203,7 @@ def preview_pages(template, form):
     """
     letter = letter_from_form(template, form)
     rendered = write_pdf(letter)
-    pages = [data_uri(png) for png in pdf_page_images(rendered.pdf, current_app.config["PREVIEW_WIDTH"])]
+    pages = preview_images(rendered.pdf)
     return letter, rendered, pages
 
 
