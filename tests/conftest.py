@@ -57,14 +57,15 @@ def templates_dir(tmp_path):
     return directory
 
 
+def letterhouse_app(tmp_path, templates_dir, **settings):
+    """Return the app as tests use it: its own instance folder and templates, and any settings given."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
+                       "INSTANCE_PATH": str(tmp_path / "instance"), **settings})
+
+
 @pytest.fixture
 def app(tmp_path, templates_dir):
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-only-secret",
-        "TEMPLATES": str(templates_dir),
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-    })
+    return letterhouse_app(tmp_path, templates_dir)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import BUNDLED_TEMPLATES, pdf_shows, pdf_text
+from conftest import BUNDLED_TEMPLATES, letterhouse_app, pdf_shows, pdf_text
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_spec_validator import validate as validate_openapi
@@ -54,8 +54,7 @@ class ApiClient:
 
 @pytest.fixture
 def app(tmp_path, templates_dir):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
-                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_WORKERS": 1})
+    return letterhouse_app(tmp_path, templates_dir, BATCH_WORKERS=1)
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ import time
 import zipfile
 
 import pytest
-from conftest import pdf_fonts, pdf_text
+from conftest import letterhouse_app, pdf_fonts, pdf_text
 from pypdf import PdfReader
 from test_api import ApiClient
 from test_batch_web import Studio
 
-from letterhouse import create_app
 from letterhouse.batch.checking import check_rows
 from letterhouse.batch.dates import DAY_FIRST, MONTH_FIRST, read_date
 from letterhouse.batch.options import read_batch_options
@@ -24,8 +23,7 @@ HEADER = "sender_name,recipient_name,years,date"
 
 @pytest.fixture
 def app(tmp_path, templates_dir):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
-                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_WORKERS": 1})
+    return letterhouse_app(tmp_path, templates_dir, BATCH_WORKERS=1)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import time
 import zipfile
 
 import pytest
-from conftest import pdf_text
+from conftest import letterhouse_app, pdf_text
 
 from letterhouse import create_app
 
@@ -18,8 +18,7 @@ GUESTS = ("sender_name,recipient_name,years,memory\r\n"
 
 @pytest.fixture
 def app(tmp_path, templates_dir):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-only-secret", "TEMPLATES": str(templates_dir),
-                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_WORKERS": 1})
+    return letterhouse_app(tmp_path, templates_dir, BATCH_WORKERS=1)
 
 
 class Studio:
