@@ -7,7 +7,6 @@ variant) each, with its own transform and ink.
 """
 
 import hashlib
-import zlib
 
 import numpy
 import pydyf
@@ -51,8 +50,7 @@ class PenPass:
         for glyph, operators in zip(glyphs, forms.draw(stream, glyphs, placed)):
             if operators:
                 drawings.setdefault(glyph.block, []).append(operators)
-        stream.stream = rewritten(stream.stream, blocks, drawings, moves)
-        compress_now(stream)
+        stream.stream = rewritten(stream.stream, blocks, drawings, moves)  # deflated by render/pdf.py after
 
     def is_joined(self, font):
         return font.family in self.joined_families
@@ -191,18 +189,3 @@ def moved(matrix, move):
     a, b, c, d, e, f = matrix
     right, up = move
     return f"{a:g} {b:g} {c:g} {d:g} {e + right * a + up * c:.3f} {f + right * b + up * d:.3f} Tm".encode()
-
-
-def as_bytes(item):
-    """Return a stream item as pydyf writes it: bytes as they are, PDF objects (a BDC's properties) as data."""
-    if isinstance(item, bytes):
-        return item
-    return item.data if isinstance(item, pydyf.Object) else str(item).encode()
-
-
-def compress_now(stream):
-    """Deflate the rewritten stream once, here, at a quick level (pydyf would use 9) (and not again when hashed)."""
-    data = b"\n".join(as_bytes(item) for item in stream.stream)
-    stream.stream = [zlib.compress(data, 3)]
-    stream.extra["Filter"] = "/FlateDecode"
-    stream.compress = False
