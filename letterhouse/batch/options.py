@@ -71,11 +71,6 @@ def read_own_columns(template, text):
     return names, problems
 
 
-def style_specs(template):
-    """Return the template's style fields (hand, ink, paper, ...), with its defaults."""
-    return tuple(spec for spec in template.form_class.specs.values() if spec.group == "style")
-
-
 def style_form_class(template):
     """Return the plain form of the template's style fields: the single letter's pickers, for a whole batch."""
     return style_form_for(template.form_class)
