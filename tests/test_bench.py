@@ -8,7 +8,7 @@ from conftest import pdf_text
 from letterhouse.bench.sections import BENCH_SLUG, bench_letter, plain_font_page
 from letterhouse.letters.catalog import catalog_from_config
 from letterhouse.letters.styles import HANDS
-from letterhouse.render.compose import body_paragraphs, render_body
+from letterhouse.letters.wording import body_paragraphs, render_body
 from letterhouse.render.pdf import get_renderer
 
 

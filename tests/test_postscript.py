@@ -8,7 +8,8 @@ from conftest import BUNDLED_TEMPLATES, pdf_text, without_spaces
 from letterhouse.letters.catalog import load_template
 from letterhouse.letters.fields import COMMON_FIELDS
 from letterhouse.letters.letter import validate_mapping
-from letterhouse.render.compose import compose_letter_html, postscript_lines
+from letterhouse.letters.wording import postscript_lines
+from letterhouse.render.compose import compose_letter_html
 
 
 def written(letters, values, slug="anniversary"):

@@ -9,7 +9,7 @@ from conftest import MM_PER_POINT, pdf_page_count, pdf_text
 from PIL import Image
 
 from letterhouse.letters.styles import PAGE_SIZES
-from letterhouse.render.compose import body_paragraphs
+from letterhouse.letters.wording import body_paragraphs
 from letterhouse.render.hands import HANDS
 
 LONG_MEMORY = " ".join(["We walked along the harbour wall and talked about everything and nothing."] * 40)

@@ -8,7 +8,7 @@ import pytest
 from letterhouse.letters.catalog import BrokenTemplate, load_template
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.problems import LetterBodyFailed, TemplateError
-from letterhouse.render.compose import render_body
+from letterhouse.letters.wording import render_body
 
 HEAD = "---\ntitle: An attack\nfields:\n  - name: years\n    type: integer\n---\n"  # the body starts at line 7
 LETTER = {"sender_name": "Ana", "recipient_name": "Ben", "years": 23}

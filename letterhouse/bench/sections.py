@@ -20,7 +20,8 @@ from letterhouse.config import load_settings
 from letterhouse.letters.catalog import catalog_from_config, example_values
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.styles import HANDS
-from letterhouse.render.compose import body_paragraphs, compose_letter_html, render_body
+from letterhouse.letters.wording import body_paragraphs, render_body
+from letterhouse.render.compose import compose_letter_html
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.pdf import get_renderer, harfbuzz_subsetter_available
 from letterhouse.render.realism import letter_css

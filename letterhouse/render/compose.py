@@ -7,13 +7,7 @@ from markupsafe import Markup, escape
 
 from letterhouse.letters.sandbox import long_date
 from letterhouse.letters.styles import NO_ENVELOPE, PAPERS
-from letterhouse.letters.wording import (  # noqa: F401 -- the body's pieces, still importable from here
-    body_paragraphs,
-    letter_words,
-    postscript_lines,
-    render_body,
-    words_as_text,
-)
+from letterhouse.letters.wording import letter_words, words_as_text
 from letterhouse.render.glyph_coverage import is_japanese, written_runs
 from letterhouse.render.hands import all_faces
 from letterhouse.render.provenance import provenance_meta

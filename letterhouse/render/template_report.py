@@ -11,7 +11,7 @@ from letterhouse.letters.catalog import example_path, load_template
 from letterhouse.letters.front_matter import close_match, split_front_matter
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.problems import LetterBodyFailed, LetterRefused, Problem, TemplateError
-from letterhouse.render.compose import render_body
+from letterhouse.letters.wording import render_body
 from letterhouse.render.glyph_coverage import unwritable_characters
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.pdf import get_renderer
