@@ -13,7 +13,7 @@ from letterhouse import create_app
 from letterhouse.letters.catalog import load_template
 from letterhouse.letters.fields import COMMON_FIELDS
 from letterhouse.letters.letter import validate_mapping
-from letterhouse.render.compose import body_paragraphs, render_body
+from letterhouse.letters.wording import body_paragraphs, render_body
 from letterhouse.render.template_report import check_file, example_path
 
 LIMITS = {"string": 200, "text": 4000}

@@ -4,7 +4,7 @@ import re
 
 from letterhouse.letters.names import greeting_name
 from letterhouse.letters.sandbox import ENVIRONMENT, long_date
-from letterhouse.render.compose import body_paragraphs
+from letterhouse.letters.wording import body_paragraphs
 
 
 def render(source, **values):

@@ -8,7 +8,7 @@ import pytest
 from letterhouse.letters.catalog import BrokenTemplate, Catalog, load_template
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.problems import TemplateError
-from letterhouse.render.compose import body_paragraphs, render_body
+from letterhouse.letters.wording import body_paragraphs, render_body
 
 GOLDEN = Path(__file__).parent / "golden"
 LIMITS = {"string": 200, "text": 4000}

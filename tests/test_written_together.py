@@ -10,7 +10,7 @@ from conftest import BUNDLED_TEMPLATES, pdf_text
 
 from letterhouse.letters.catalog import load_template
 from letterhouse.letters.letter import validate_mapping
-from letterhouse.render.compose import render_body
+from letterhouse.letters.wording import render_body
 from letterhouse.render.template_report import example_path
 
 LIMITS = {"string": 200, "text": 4000}
