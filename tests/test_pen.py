@@ -32,6 +32,7 @@ TEMPLATE = "---\ntitle: Pen\nfields:\n  - name: story\n    type: text\n---\n{{ s
 LETTER = {"sender_name": "Sam Okafor", "recipient_name": "Chris Lindqvist", "story": STORY, "hand": "caveat",
           "ink": "midnight", "paper": "white", "page_size": "A4", "date": "2026-02-14", "seed": "1501"}
 DPI = 150
+GAP_EMS = 0.15  # the least blank between two words, from ink to ink: any less and they read as one
 CLONE = 0.90  # two instances of a word this alike, after alignment, are one word printed twice
 
 
@@ -159,7 +160,40 @@ def test_each_line_has_its_own_place_and_the_paragraph_gap_is_not_whole_lines(wr
     assert margin_steps(penned) > 2 * margin_steps(plain) + 0.1  # the margin creeps, line by line
 
 
+@pytest.mark.parametrize("hand", ["caveat", "kalam", "homemade-apple"])
+def test_words_never_run_together(write, hand):
+    pdf = write(realism="hurried", hand=hand)
+    darkness, scale = page_darkness(pdf), DPI / 72
+    lines = defaultdict(list)
+    for word in page_words(pdf):
+        lines[round(word["baseline"])].append(word)
+    short = {}
+    for words in lines.values():
+        size, baseline = words[0]["size"], words[0]["baseline"]
+        # the letters whole, ascenders and descenders too, along the whole line
+        top, bottom = (int((baseline + k * size) * scale) for k in (-0.7, 0.25))
+        left, right = int((words[0]["x0"] - size) * scale), int((words[-1]["x1"] + size) * scale)
+        gaps = blank_runs(darkness[top:bottom, left:right].max(axis=0) < 0.2)
+        wide_gaps = [gap for gap in gaps if gap >= GAP_EMS * size * scale]
+        if len(wide_gaps) < len(words) - 1:
+            short[" ".join(word["text"] for word in words)] = len(wide_gaps)
+    assert short == {}
+
+
 # Reading the page
+
+def blank_runs(flags):
+    """Return the lengths of the runs of True between the first and the last False (the gaps inside the ink)."""
+    inked = numpy.flatnonzero(~flags)
+    runs, current = [], 0
+    for flag in flags[inked.min():inked.max()] if len(inked) else ():
+        if flag:
+            current += 1
+        elif current:
+            runs.append(current)
+            current = 0
+    return runs
+
 
 def glyph_forms(page):
     """Return the names of the glyph variants (Form XObjects) a page may draw."""

@@ -13,8 +13,9 @@ import numpy
 from letterhouse.render.pen.outlines import VARIANTS
 from letterhouse.render.pen.pen_styles import RULED
 
-SPACE_KEPT = 0.7  # a space between words keeps at least this share of itself
-LEAN_REACH = 0.25  # ems: how far above or below its middle a leaning letter's body reaches
+SPACE_KEPT = 0.7  # the ink gap between words keeps at least this share of itself
+INK_GAP = 1.0  # ... and is never less than this share of the space's own width: words never run together
+LEAN_REACH = 0.45  # ems: how far above or below its middle a leaning letter's body (a capital, an ascender) reaches
 PIVOT = 0.22  # ems above the baseline: about the middle of a small letter
 RECENT = 3  # a glyph never takes any of the shapes its last few writings took
 
@@ -38,6 +39,7 @@ class Written:
     xs: numpy.ndarray  # origin along the line, in user units
     advances: numpy.ndarray  # in ems
     loose: numpy.ndarray  # 1 where the glyph's letters do not join, so it may move on its own
+    inks: numpy.ndarray  # where each glyph's ink starts and ends along the line, in ems from its origin
     texts: list  # each word's text, in the order written
     texts_of: list  # each glyph's text
 
@@ -53,7 +55,8 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     written = Written(lines, word_numbers(glyphs, lines), numpy.array([glyph.size for glyph in glyphs]),
                       numpy.array([glyph.matrix[4] for glyph in glyphs]),
                       numpy.array([glyph.font.widths.get(glyph.glyph_id, 0) / 1000 for glyph in glyphs]),
-                      numpy.array([0.0 if joined(glyph.font) else 1.0 for glyph in glyphs]), [],
+                      numpy.array([0.0 if joined(glyph.font) else 1.0 for glyph in glyphs]),
+                      ink_spans(glyphs), [],
                       [glyph.text for glyph in glyphs])
     written.texts = word_texts(glyphs, written.words)
     line_dx, line_dy, line_angle, line_size = line_motion(written, glyphs, style, rng, RULED if ruled else 1.0)
@@ -127,31 +130,47 @@ def word_total(values, words):
     return totals[words]
 
 
-def kept_spaces(written, dx, wide, slant):
-    """Return the extra shift (ems) that keeps every space between words at least SPACE_KEPT of itself.
+def ink_spans(glyphs):
+    """Return each glyph's ink span (ems from its origin), its whole advance where its outline is unknown."""
+    spans = numpy.array([glyph.ink for glyph in glyphs], dtype=float).reshape(-1, 2)
+    unknown = spans[:, 1] <= spans[:, 0]
+    spans[unknown] = [[0.0, glyph.font.widths.get(glyph.glyph_id, 0) / 1000] for glyph, missing
+                      in zip(glyphs, unknown) if missing]
+    return spans
 
-    Words that turn, lean and crowd may otherwise close up the space before the next one until two
-    words read as one; where that happens, the rest of the line moves along by what is missing.
+
+def kept_spaces(written, dx, wide, slant):
+    """Return the extra shift (ems) that keeps the ink gap between words open.
+
+    Words that turn, lean and crowd may otherwise close up the gap before the next one until two
+    words read as one, and a face's overhanging letters (an f, a y) may start out close already.
+    The gap, from ink to ink, keeps SPACE_KEPT of itself and at least INK_GAP of the space's
+    width; where it is short, the rest of the line moves along by what is missing.
     """
     extra = numpy.zeros(len(dx))
-    widths = written.advances * written.ems
-    # where each glyph's body now starts and ends: grown or shrunk about its middle, leaning out at the top
-    reach = (widths * (wide - 1) / 2 + numpy.abs(slant) * LEAN_REACH * written.ems)
-    moved = written.xs + dx * written.ems - reach
-    widths = widths + 2 * reach
+    ems = written.ems
+    middle = written.advances / 2
+    lean = numpy.abs(slant) * LEAN_REACH
+    # each glyph's ink, grown or shrunk about its middle, leaning out at the top, where the pen put it
+    ink_left = written.xs + ems * (dx + middle + (written.inks[:, 0] - middle) * wide - lean)
+    ink_right = written.xs + ems * (dx + middle + (written.inks[:, 1] - middle) * wide + lean)
     previous = {}  # line -> (the last inked glyph of the line's previous word, the push it was given)
     starts = numpy.flatnonzero(numpy.concatenate([[True], written.words[1:] != written.words[:-1]]))
     for first, stop in zip(starts, [*starts[1:], len(dx)]):
-        inked = [i for i in range(first, stop) if widths[i] > 0 and written.texts_of[i].strip()]
+        inked = [i for i in range(first, stop) if written.inks[i, 1] > written.inks[i, 0]
+                 and written.texts_of[i].strip()]
         if not inked:
             continue
         line, push = written.lines[first], 0.0
         if line in previous:
             last, push = previous[line]
-            space = written.xs[inked[0]] - (written.xs[last] + written.advances[last] * written.ems[last])
-            gap = moved[inked[0]] - (moved[last] + widths[last])
-            push += max(SPACE_KEPT * space - gap, 0.0)
-        extra[first:stop] = push / written.ems[first:stop]
+            start = inked[0]
+            space = written.xs[start] - (written.xs[last] + written.advances[last] * ems[last])
+            was = (written.xs[start] + written.inks[start, 0] * ems[start]
+                   - written.xs[last] - written.inks[last, 1] * ems[last])
+            gap = ink_left[start] - ink_right[last]  # both words have had the line's push so far
+            push += max(max(SPACE_KEPT * was, INK_GAP * space) - gap, 0.0)
+        extra[first:stop] = push / ems[first:stop]
         previous[line] = (inked[-1], push)
     return extra
 

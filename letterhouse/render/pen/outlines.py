@@ -111,6 +111,14 @@ class FontOutlines:
         return Outline(tuple(pen.operators), numpy.array(pen.points, dtype=float),
                        float(self.metrics[name][0]), self.units_per_em)
 
+    def ink_span(self, glyph_id):
+        """Return where a glyph's ink starts and ends along the line, in ems from its origin ((0, 0) if none)."""
+        outline = self.outline(glyph_id)
+        if outline is None:
+            return (0.0, 0.0)
+        xs = outline.points[:, 0] / outline.units_per_em
+        return (float(xs.min()), float(xs.max()))
+
     def variant(self, glyph_id, number, warp):
         """Return variant `number` of a glyph drawn with this warp (a Warp), or None if it draws nothing."""
         key = (glyph_id, number, warp)

@@ -21,6 +21,7 @@ class Glyph:
     alpha: float
     text: str
     shape: int = -1  # the glyph whose variants the pen draws (writer.py sets it)
+    ink: tuple = (0.0, 0.0)  # where its ink starts and ends along the line, in ems from its origin (writer.py)
 
 
 @dataclass

@@ -44,7 +44,9 @@ class PenPass:
         if not any(any(block.penned.values()) for block in blocks):
             return
         for glyph in glyphs:
-            glyph.shape = forms.outlines(glyph.font).original(glyph.glyph_id)
+            outlines = forms.outlines(glyph.font)
+            glyph.shape = outlines.original(glyph.glyph_id)
+            glyph.ink = outlines.ink_span(glyph.shape)
         placed, moves = place_glyphs(glyphs, self.style, rng, self.ruled, self.is_joined)
         drawings = {}
         for glyph, operators in zip(glyphs, forms.draw(stream, glyphs, placed)):
