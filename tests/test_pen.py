@@ -15,6 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 import letterhouse.render.letter_pdf as letter_pdf_module
+import letterhouse.render.pen.outlines as pen_outlines
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.styles import HANDS
 from letterhouse.render.letter_pdf import write_letter_pdf
@@ -178,6 +179,14 @@ def test_words_never_run_together(write, hand):
         if len(wide_gaps) < len(words) - 1:
             short[" ".join(word["text"] for word in words)] = len(wide_gaps)
     assert short == {}
+
+
+def test_the_pen_reads_each_face_once_however_many_letters_it_writes(write):
+    write(seed="1")
+    faces = len(pen_outlines._FONTS)
+    for seed in ("2", "3", "4"):
+        write(seed=seed, story=STORY[: 200 * int(seed)])  # each letter uses other glyphs: another subset
+    assert len(pen_outlines._FONTS) == faces
 
 
 # Reading the page

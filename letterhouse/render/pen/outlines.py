@@ -70,7 +70,7 @@ class FontOutlines:
         self.order = self.font.getGlyphOrder()
         self.units_per_em = self.font["head"].unitsPerEm
         self.metrics = self.font["hmtx"].metrics
-        self.outlines, self.variants, self.originals = {}, {}, {}
+        self.outlines, self.variants, self.originals, self.ink_spans = {}, {}, {}, {}
         self.seed = hashlib.sha256(font_bytes[:65536] + str(len(font_bytes)).encode()).hexdigest()[:16]
 
     def original(self, glyph_id):
@@ -113,11 +113,11 @@ class FontOutlines:
 
     def ink_span(self, glyph_id):
         """Return where a glyph's ink starts and ends along the line, in ems from its origin ((0, 0) if none)."""
-        outline = self.outline(glyph_id)
-        if outline is None:
-            return (0.0, 0.0)
-        xs = outline.points[:, 0] / outline.units_per_em
-        return (float(xs.min()), float(xs.max()))
+        if glyph_id not in self.ink_spans:
+            outline = self.outline(glyph_id)
+            xs = () if outline is None else outline.points[:, 0] / outline.units_per_em
+            self.ink_spans[glyph_id] = (float(xs.min()), float(xs.max())) if len(xs) else (0.0, 0.0)
+        return self.ink_spans[glyph_id]
 
     def variant(self, glyph_id, number, warp):
         """Return variant `number` of a glyph drawn with this warp (a Warp), or None if it draws nothing."""

@@ -63,9 +63,17 @@ class PenPass:
 
 
 def outlines_of(font):
-    """Return the FontOutlines of one of WeasyPrint's fonts, made once per process."""
-    return font_outlines((font.family, font.weight, font.style, len(font.file_content), font.index),
-                         font.file_content)
+    """Return the FontOutlines of one of WeasyPrint's fonts, made once per process from the whole face.
+
+    Not from font.file_content: by the time the pen runs, WeasyPrint has cut that down to the glyphs
+    this letter uses (keeping their ids), a new file for every letter, so nothing drawn would be
+    reused and every letter's copy would be kept.
+    """
+    from weasyprint.text.fonts import get_hb_object_data  # noqa: PLC0415 -- loaded by now: the pen is its finisher
+
+    whole = get_hb_object_data(font.hb_face)
+    key = (font.family, font.index, len(whole), hashlib.sha256(whole[:65536]).hexdigest())
+    return font_outlines(key, whole)
 
 
 def seed_number(seed, number):
