@@ -276,13 +276,14 @@ def letter_gaps_em(chars):
 WORD_GAP_EM = 0.15
 
 
-def test_the_signature_is_written_larger_and_looser_than_the_body(write):
+def test_the_signature_is_written_larger_and_flung_uphill_its_letters_not_spaced_out(write):
     signature, body = signature_and_body(write(sender_name="Lou Fairweather", seed="3"))
     assert "".join(char["text"] for char in signature) == "LouFairweather"
     assert statistics.median(c["size"] for c in signature) > 1.3 * statistics.median(c["size"] for c in body)
     turn = math.degrees(math.atan2(signature[0]["matrix"][1], signature[0]["matrix"][0]))
     assert abs(turn) > 1  # flung a little uphill, not set square like the body
-    assert statistics.median(letter_gaps_em(signature)) > statistics.median(letter_gaps_em(body)) + 0.015
+    # written fast, its letters run as close as the body's or closer: never "L o u" set letter-spaced
+    assert statistics.median(letter_gaps_em(signature)) <= statistics.median(letter_gaps_em(body)) + 0.002
 
 
 def test_the_signature_can_be_written_in_another_hand(write):

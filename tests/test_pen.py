@@ -189,6 +189,19 @@ def test_the_pen_reads_each_face_once_however_many_letters_it_writes(write):
     assert len(pen_outlines._FONTS) == faces
 
 
+@pytest.mark.parametrize("signature_hand", ["same", "great-vibes"])
+def test_the_signature_is_written_in_shapes_of_its_own_not_the_bodys_made_larger(write, signature_hand):
+    page = PdfReader(io.BytesIO(write(realism="natural", signature_hand=signature_hand))).pages[0]
+    drawn = re.findall(rb"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) [-\d.]+ [-\d.]+ cm [^Q]*?/(G\d+) Do",
+                       page.get_contents().get_data())
+    sizes = [math.sqrt(abs(float(a) * float(d) - float(b) * float(c))) for a, b, c, d, _ in drawn]
+    body = numpy.median(sizes)
+    signature = {form for (*_, form), size in zip(drawn, sizes) if size > 1.3 * body}
+    written = {form for (*_, form), size in zip(drawn, sizes) if size < 1.15 * body}
+    assert len(signature) >= 8  # "Sam Okafor": nine letters drawn
+    assert signature.isdisjoint(written)
+
+
 # Reading the page
 
 def blank_runs(flags):

@@ -115,13 +115,13 @@ def small_tilts(realism, rng, ruled):
 def signature_look(realism, rng, joined):
     """Return the signature's flourish: larger than the body already, and looser by the seed.
 
-    Letters are spaced out, and names further apart; in a joined hand only the names, as spacing
-    its letters would break their joins.
+    A name is written fast, its letters run close (not in a joined hand, whose joins must meet),
+    and the names further apart than words in the body.
     """
     loose = realism.signature_looseness
     turn = -1.5 - rng.uniform(0.5, 2.5) * loose
     slant = -rng.uniform(2, 9) * loose
-    spacing = 0 if joined else 0.015 + rng.uniform(0.01, 0.05) * loose
+    spacing = 0 if joined else -rng.uniform(0.0, 0.012) * loose
     gap = rng.uniform(0.1, 0.35) * loose
     indent = 0.6 + rng.uniform(0, 1.6)
     return (f"margin-left: {indent:.2f}em; letter-spacing: {spacing:.3f}em; word-spacing: {gap:.2f}em; "

@@ -66,6 +66,10 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     tall = line_size * word_scale * own.tall
     dx, dy = line_dx + word_dx + own.dx, line_dy + word_dy + own.dy
     wide, slant = tall * word_wide * own.wide, word_slant + own.slant
+    signed = numpy.array([glyph.signed for glyph in glyphs], dtype=float)
+    if signed.any():
+        climb, rise, lean, capital = signature_motion(written, style, rng, signed)
+        angle, dy, slant, tall, wide = angle + climb, dy + rise, slant + lean, tall * capital, wide * capital
     dx += kept_spaces(written, dx, wide, slant)
     from_word = (written.xs - first_of(written.xs, written.words)[written.words]) / written.ems
     darkness = ink_darkness(style, pressure, from_word, rng.uniform(-1, 1, size=len(glyphs)))
@@ -115,6 +119,17 @@ def glyph_motion(written, style, rng):
         slant=style.glyph_slant * mix(free[:, 3], 0.7 * wave[:, 2]),
         dx=pushed + loose * style.glyph_shift * 0.3 * free[:, 4],
         dy=style.glyph_shift * mix(1.5 * free[:, 5], wave[:, 3]))
+
+
+def signature_motion(written, style, rng, signed):
+    """Return per glyph the signature's flourish: each name climbs (turn, rise), leans further and starts large."""
+    words = written.words
+    climb = numpy.radians(style.signature_rise_deg) * rng.uniform(0.4, 1.0, size=words.max() + 1)[words] * signed
+    from_first = (written.xs - first_of(written.xs, words)[words]) / written.ems
+    inked = numpy.array([bool(text.strip()) for text in written.texts_of])
+    after_gap = numpy.concatenate([[True], ~inked[:-1] | (words[1:] != words[:-1])])
+    capital = 1 + style.signature_capital * (inked & after_gap) * signed
+    return climb, numpy.tan(climb) * from_first, style.signature_slant * signed, capital
 
 
 def first_of_values(values, words):

@@ -22,6 +22,7 @@ class Glyph:
     text: str
     shape: int = -1  # the glyph whose variants the pen draws (writer.py sets it)
     ink: tuple = (0.0, 0.0)  # where its ink starts and ends along the line, in ems from its origin (writer.py)
+    signed: bool = False  # part of the signature (writer.py)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from letterhouse.render.pen.text_runs import read_text
 from letterhouse.render.pen.warps import Warp
 
 INVISIBLE, VISIBLE = b"3 Tr", b"0 Tr"
+SIZE_TOLERANCE = 0.005  # a body paragraph's size differs by percents and a signature is SIGNATURE_SCALE times
 # One glyph: its own transform, its ink (darker or lighter, by colour and by alpha) and its variant.
 DRAW = b"q %.4f %.4f %.4f %.4f %.2f %.2f cm %.3f %.3f %.3f rg /K%d gs /%s Do Q"
 DRAW_UNCOLOURED = b"q %.4f %.4f %.4f %.4f %.2f %.2f cm /K%d gs /%s Do Q"  # an ink not given as RGB keeps its colour
@@ -25,15 +26,17 @@ DRAW_UNCOLOURED = b"q %.4f %.4f %.4f %.4f %.2f %.2f cm /K%d gs /%s Do Q"  # an i
 class PenPass:
     """The pen pass for one letter: its seed, its realism's PenStyle, its paper and its joined faces."""
 
-    def __init__(self, seed, style, ruled=False, joined_families=frozenset(), kept_families=frozenset()):
+    def __init__(self, seed, style, ruled=False, joined_families=frozenset(), kept_families=frozenset(),
+                 signature=None):
         self.seed, self.style, self.ruled = seed, style, ruled
+        self.signature = signature  # (family, size in CSS px) of the signature's glyphs, or None
         self.joined_families = joined_families
         self.kept_families = kept_families  # written as WeasyPrint drew them (CJK: too many dense glyphs)
 
     def __call__(self, document, pdf):
         """Rewrite every content stream of this WeasyPrint document's pydyf PDF (the finisher's signature)."""
         fonts = {font.hash: font for font in document.fonts.values()}
-        forms = FormCache(pdf, self.style.warp, self.joined_families)
+        forms = FormCache(pdf, self.style, self.joined_families)
         streams = [item for item in pdf.objects if isinstance(item, pydyf.Stream) and hasattr(item, "_resources")]
         for number, stream in enumerate(streams):
             rng = numpy.random.Generator(numpy.random.PCG64(seed_number(self.seed, number)))
@@ -47,12 +50,20 @@ class PenPass:
             outlines = forms.outlines(glyph.font)
             glyph.shape = outlines.original(glyph.glyph_id)
             glyph.ink = outlines.ink_span(glyph.shape)
+            glyph.signed = self.is_signature(glyph)
         placed, moves = place_glyphs(glyphs, self.style, rng, self.ruled, self.is_joined)
         drawings = {}
         for glyph, operators in zip(glyphs, forms.draw(stream, glyphs, placed)):
             if operators:
                 drawings.setdefault(glyph.block, []).append(operators)
         stream.stream = rewritten(stream.stream, blocks, drawings, moves)  # deflated by render/pdf.py after
+
+    def is_signature(self, glyph):
+        """Return whether a glyph is the signature's: its family, at the signature's size."""
+        if self.signature is None:
+            return False
+        family, size = self.signature
+        return glyph.font.family == family and abs(glyph.size - size) < SIZE_TOLERANCE * size
 
     def is_joined(self, font):
         return font.family in self.joined_families
@@ -83,9 +94,11 @@ def seed_number(seed, number):
 class FormCache:
     """The glyph variants one PDF uses, each a Form XObject added once and named in each stream that draws it."""
 
-    def __init__(self, pdf, strength, joined_families):
+    def __init__(self, pdf, style, joined_families):
         self.pdf, self.names, self.fonts, self.by_glyph = pdf, {}, {}, {}
-        self.warps = {False: Warp(strength), True: Warp(strength, joined=True)}
+        # by (joined, signed): a signature's letters have shapes of their own
+        self.warps = {(joined, signed): Warp(style.warp * (style.signature_warp if signed else 1), joined=joined)
+                      for joined in (False, True) for signed in (False, True)}
         self.joined_families = joined_families
 
     def outlines(self, font):
@@ -112,7 +125,7 @@ class FormCache:
 
     def form_name(self, stream, glyph, variant):
         """Return the name (bytes) of a glyph's variant in this stream's resources, or None if it draws nothing."""
-        key = (id(glyph.font), glyph.shape, variant)
+        key = (id(glyph.font), glyph.shape, variant, glyph.signed)
         if key not in self.by_glyph:
             self.by_glyph[key] = self.add_form(glyph, variant)
         form = self.by_glyph[key]
@@ -126,9 +139,10 @@ class FormCache:
     def add_form(self, glyph, variant):
         """Return (name, reference) of a variant's Form XObject, added to the PDF once for all its sizes."""
         outlines = self.outlines(glyph.font)
-        form_key = (id(outlines), glyph.shape, variant)
+        warp = self.warps[(glyph.font.family in self.joined_families, glyph.signed)]
+        form_key = (id(outlines), glyph.shape, variant, warp)
         if form_key not in self.names:
-            shape = outlines.variant(glyph.shape, variant, self.warps[glyph.font.family in self.joined_families])
+            shape = outlines.variant(glyph.shape, variant, warp)
             if shape is None:
                 self.names[form_key] = None
             else:
