@@ -132,7 +132,7 @@ def test_values_that_do_not_fit_are_422_with_messages_by_field(api):
                         json={"sender_name": "Sam", "years": "twelve", "memroy": "Lyon", "tone": "grumpy"})
     assert response.status_code == 422
     errors = response.get_json()["errors"]
-    assert errors["years"] == ["Years together must be a whole number, like 12."]
+    assert errors["years"] == ["Years together must be a whole number (a JSON integer, like 12), not a string."]
     assert errors["recipient_name"] == ["Please fill in their name."]
     assert errors["memroy"] == ["There is no field called “memroy”. Did you mean “memory”?"]
     assert errors["tone"] == ["Not a valid choice. “grumpy” is not one of them. Choose one of: tender, playful."]
@@ -259,7 +259,8 @@ def test_rows_with_problems_are_422_by_row_and_nothing_is_started(api, app):
     response = api.post("/api/v1/batches/anniversary", json=rows)
     assert response.status_code == 422
     assert response.get_json()["row_errors"] == [
-        {"row": 2, "field": "years", "message": "Years together must be a whole number, like 12."},
+        {"row": 2, "field": "years", "message": "Years together must be a whole number (a JSON integer, like 12), "
+                                               "not a string."},
         {"row": 3, "field": "colour", "message": "There is no field called “colour”. "
                                                  "Remove it, or rename it to one of the template's fields."},
         {"row": 3, "field": "recipient_name", "message": "Please fill in their name."},

@@ -103,10 +103,12 @@ def test_a_bad_date_names_its_row_and_column_and_the_others_still_read(template)
     assert [item.row.number for item in check.letters] == [2]
 
 
-def test_json_rows_take_the_same_dates(template):
-    check = checked(template, '[{"sender_name": "Sam", "recipient_name": "Chris", "years": 2, '
-                              '"date": "2/14/2026"}]', kind="json", date_order=MONTH_FIRST)
-    assert check.letters[0].letter.values["date"].isoformat() == "2026-02-14"
+def test_json_rows_are_written_by_programs_and_take_iso_dates_only(template):
+    check = checked(template, '[{"sender_name": "Sam", "recipient_name": "Chris", "years": 2, "date": "2026-02-14"},'
+                              ' {"sender_name": "Sam", "recipient_name": "Alex", "years": 2, "date": "2/14/2026"}]',
+                    kind="json", date_order=MONTH_FIRST)
+    assert [item.letter.values["date"].isoformat() for item in check.letters] == ["2026-02-14"]
+    assert problems_of(check) == ["row 2, date: Date is not a date like 2026-02-14."]
 
 
 def test_a_date_outside_the_letter_years_is_still_refused(template):

@@ -6,8 +6,9 @@ import datetime
 import flask
 import pytest
 
+from letterhouse.letters.blank import is_blank
 from letterhouse.letters.catalog import load_template
-from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES
+from letterhouse.letters.field_types import BOOLEAN_WORDS, FIELD_TYPES, json_type
 from letterhouse.letters.fields import FieldSpec
 from letterhouse.letters.letter import validate_mapping
 
@@ -41,7 +42,7 @@ def note(tmp_path):
 def test_a_letter_is_checked_without_any_web_app(note):
     assert not flask.has_app_context()
     letter, errors = validate_mapping(note, {"sender_name": "Sam", "recipient_name": "Chris", "note": "Hi",
-                                             "with_love": True, "years": "12", "date": "2026-02-14"})
+                                             "with_love": True, "years": 12, "date": "2026-02-14"})
     assert errors == {}
     assert letter.values["with_love"] is True and letter.values["years"] == 12
     assert letter.values["date"] == datetime.date(2026, 2, 14)
@@ -49,7 +50,7 @@ def test_a_letter_is_checked_without_any_web_app(note):
 
 def test_a_wrong_value_is_told_plainly_without_any_web_app(note):
     _, errors = validate_mapping(note, {"sender_name": "Sam", "recipient_name": "Chris", "note": "Hi",
-                                        "years": "twelve", "with_love": "maybe"})
+                                        "years": "twelve", "with_love": "maybe"}, source="text")
     assert errors == {"years": ["Years together must be a whole number, like 12."],
                       "with_love": ["Send love must be yes or no (or true/false, 1/0)."]}
 
@@ -57,7 +58,7 @@ def test_a_wrong_value_is_told_plainly_without_any_web_app(note):
 @pytest.mark.parametrize("word", [*BOOLEAN_WORDS, *(word.upper() for word in BOOLEAN_WORDS)])
 def test_every_boolean_word_reads_the_same_from_a_form_and_a_csv_cell(note, word):
     letter, errors = validate_mapping(note, {"sender_name": "Sam", "recipient_name": "Chris", "note": "Hi",
-                                             "with_love": word})
+                                             "with_love": word}, source="text")
     assert errors == {} and letter.values["with_love"] is BOOLEAN_WORDS[word.lower()]
 
 
@@ -70,6 +71,25 @@ def test_every_field_type_is_one_record_with_every_part(kind):
     assert "type" in field_type.json_schema(spec, LIMITS)
     assert field_type.cell_hint(spec, LIMITS)
     assert field_type.default_problem(["a list"]) == "must be a single value, not a list or mapping"
+
+
+@pytest.mark.parametrize("kind", list(FIELD_TYPES))
+def test_the_json_type_a_field_type_publishes_is_the_one_it_takes(kind):
+    spec = FieldSpec("x", "X", type=kind, choices=(("a", "A"),))
+    assert {FIELD_TYPES[kind].json_schema(spec, LIMITS)["type"]} == FIELD_TYPES[kind].json_types
+
+
+@pytest.mark.parametrize("value, kind", [(12, "integer"), (12.0, "integer"), (1.5, "number"), (float("inf"), "number"),
+                                         (True, "boolean"), ("12", "string"), (None, "null"), ([], "array")])
+def test_a_json_value_has_the_type_json_schema_gives_it(value, kind):
+    assert json_type(value) == kind
+
+
+@pytest.mark.parametrize("text, blank", [("", True), ("  \t\n", True), ("\u00a0\u2003\u3000", True),
+                                         ("\u200b\u200c\u200d\u2060\ufeff", True), ("\u3164\u2800", True),
+                                         (".", False), ("\u200bA", False), ("\u0301", False), ("０", False)])
+def test_blank_is_text_that_shows_nothing(text, blank):
+    assert is_blank(text) is blank
 
 
 @pytest.mark.parametrize("kind, default, problem", [
@@ -131,20 +151,20 @@ def test_a_csv_cell_reaches_the_letter_read_once_from_its_text(note, monkeypatch
     assert read == {"text": [text], "value": []}
 
 
-def test_a_json_string_is_text_and_a_json_value_its_type_does_not_take_is_read_from_its_text(note, monkeypatch):
+def test_a_json_value_of_a_type_its_field_does_not_take_is_refused_never_read_from_its_text(note, monkeypatch):
     read = spy_on_readers(monkeypatch, "integer")
-    letter, errors = validate_mapping(note, {**NOTE_VALUES, "years": "12"}, source="json")
-    assert errors == {} and letter.values["years"] == 12 and read == {"text": ["12"], "value": []}
-    _, errors = validate_mapping(note, {**NOTE_VALUES, "years": True}, source="json")
-    assert errors == {"years": ["Years together must be a whole number, like 12."]}
-    assert read["value"] == [True] and read["text"][-1] == "true"
+    for value, given in [("12", "a string"), (True, "true")]:
+        _, errors = validate_mapping(note, {**NOTE_VALUES, "years": value}, source="json")
+        assert errors == {"years": [f"Years together must be a whole number (a JSON integer, like 12), not {given}."]}
+    assert read == {"text": [], "value": []}
 
 
 def test_a_value_that_cannot_be_read_is_told_once_in_the_forms_order(note):
     _, errors = validate_mapping(note, {"sender_name": "Sam", "with_love": "maybe", "years": 12.5}, source="json")
     assert list(errors) == ["recipient_name", "note", "with_love", "years"]
-    assert errors["years"] == ["Years together must be a whole number, like 12."]
-    assert errors["with_love"] == ["Send love must be yes or no (or true/false, 1/0)."]
+    assert errors["years"] == ["Years together must be a whole number (a JSON integer, like 12), "
+                               "not a number with a fraction."]
+    assert errors["with_love"] == ["Send love must be true or false (a JSON boolean), not a string."]
 
 
 def test_a_number_read_from_json_is_checked_as_a_number(note):
@@ -155,7 +175,7 @@ def test_a_number_read_from_json_is_checked_as_a_number(note):
 
 
 def test_a_date_left_empty_is_today_and_seeds_the_same_from_json_and_from_text(note):
-    from_json, _ = validate_mapping(note, {**NOTE_VALUES, "years": 3, "with_love": False, "date": None}, "json")
+    from_json, _ = validate_mapping(note, {**NOTE_VALUES, "years": 3, "with_love": False}, "json")
     from_text, _ = validate_mapping(note, {**NOTE_VALUES, "years": "3", "with_love": "no", "date": ""}, "text")
     assert from_json.values == from_text.values and from_json.seed == from_text.seed
 

@@ -23,7 +23,7 @@ from letterhouse.render.realism import letter_css
 def thank_you(letters):
     """The thank-you letter's example, as a Letter with a fixed seed."""
     template = letters.get("thank-you")
-    letter, errors = validate_mapping(template, {**example_values(template), "seed": "7"}, "json")
+    letter, errors = validate_mapping(template, {**example_values(template), "seed": 7}, "json")
     assert not errors
     return letter
 

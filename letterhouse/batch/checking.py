@@ -6,9 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from letterhouse.batch.dates import read_date
-from letterhouse.batch.letter_data import known_fields, letter_from_data, letter_from_object, unknown_field_errors
+from letterhouse.batch.letter_data import known_fields, letter_from_object, unknown_field_errors
 from letterhouse.batch.options import NO_OPTIONS, BatchOptions, with_batch_style
-from letterhouse.letters.letter import Letter, letter_filename
+from letterhouse.letters.blank import is_blank_text
+from letterhouse.letters.letter import Letter, letter_filename, validate_mapping
 
 MAX_PROBLEMS_KEPT = 1000  # problems listed for a batch; more are counted, not kept
 OWN_COLUMN_HINT = (" If the column is yours, like an order number, mark it as one of your own columns: "
@@ -83,25 +84,36 @@ def check_rows(template, row_set, max_problems=None, options=NO_OPTIONS):
     check.add_problems(header)
     for row in row_set.rows:
         letter, errors = row_letter(template, row, options, check_unknown=row_set.header_row is None)
-        check.add_problems(RowProblem(row.number, name, message)
-                           for name, messages in errors.items() for message in messages)
-        if letter is not None and not header:
+        check.add_problems([*extra_cell_problems(row), *(RowProblem(row.number, name, message)
+                                                         for name, messages in errors.items() for message in messages)])
+        if letter is not None and not header and not row.extra_cells:
             check.letters.append(RowLetter(row, letter, own_values(row, options)))
     return check
 
 
 def row_letter(template, row, options, check_unknown):
-    """Return (Letter or None, errors) for one row; a CSV's unknown columns are reported once, at the header."""
+    """Return (Letter or None, errors) for one row; a CSV's unknown columns are reported once, at the header.
+
+    A JSON object's values are JSON (ISO dates); a CSV row's cells are text as people type it, dates too.
+    """
     values = {name: value for name, value in row.values.items() if name not in options.own_columns}
-    values, date_errors = typed_dates(template, values, options.date_order)
     values = with_batch_style(values, options.style)
     if check_unknown:
-        letter, errors = letter_from_object(template, values)
-    else:
-        known = set(known_fields(template))
-        letter, errors = letter_from_data(template, {k: v for k, v in values.items() if k in known}, "text")
+        return letter_from_object(template, values)
+    known = set(known_fields(template))
+    values, date_errors = typed_dates(template, {k: v for k, v in values.items() if k in known}, options.date_order)
+    letter, errors = validate_mapping(template, values, "text")
     errors = {**date_errors, **errors}
     return (None if errors else letter), errors
+
+
+def extra_cell_problems(row):
+    """Return the problem of a CSV row with more cells than the header has columns, at that row."""
+    if not row.extra_cells:
+        return []
+    shown = ", ".join(f"“{cell[:40]}”" for cell in row.extra_cells[:3]) + (", …" if len(row.extra_cells) > 3 else "")
+    return [RowProblem(row.number, "", f"This row has {len(row.extra_cells)} cell(s) more than the header has "
+                                       f"columns ({shown}): give each a heading in row 1, or remove them.")]
 
 
 def typed_dates(template, values, order):
@@ -140,8 +152,8 @@ def header_problems(template, row_set, options=NO_OPTIONS):
         return missing
     repeated = [name for name, count in Counter(row_set.columns).items() if name and count > 1]
     problems = [RowProblem(row, name, f"The column “{name}” appears more than once.") for name in repeated]
-    used = {name for r in row_set.rows for name, value in r.values.items() if str(value).strip()}
-    unknown = unknown_field_errors(template, [name for name in dict.fromkeys(row_set.columns + ("",))
+    used = {name for r in row_set.rows for name, value in r.values.items() if not is_blank_text(value)}
+    unknown = unknown_field_errors(template, [name for name in dict.fromkeys(row_set.columns)
                                               if name in used and name not in options.own_columns])
     return missing + problems + [RowProblem(row, name, unknown_column_message(messages[0]))
                                  for name, messages in unknown.items()]

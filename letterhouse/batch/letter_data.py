@@ -3,7 +3,6 @@
 import difflib
 import functools
 
-from letterhouse.batch.row_values import value_problem
 from letterhouse.letters.letter import validate_mapping
 
 
@@ -28,30 +27,16 @@ def unknown_field_message(name, known):
     return f"There is no field called “{name}”.{hint}"
 
 
-def letter_from_data(template, mapping, source="json"):
-    """Return (Letter or None, {field: [messages]}) for a JSON object (source "json") or a CSV row ("text").
+def letter_from_object(template, mapping, typed_names=()):
+    """Return (Letter or None, errors) for JSON data that may name only the template's fields (API, CLI, JSON rows).
 
-    An empty or null value means the template's default; booleans may be written
-    yes/no, true/false or 1/0; numbers and ISO dates may be JSON numbers or text.
+    Each value must be of the JSON type its field takes (12 for a number, true for yes/no, a string for text
+    and ISO dates); "" is a text field left empty, and null is refused.
+
+    :param typed_names: names whose values a person typed as text (the command line's --set)
     """
-    errors = {}
-    formdata = {}
-    for name, value in mapping.items():
-        if value is None or value == "":
-            continue
-        problem = value_problem(value)
-        if problem:
-            errors[name] = [problem]
-        else:
-            formdata[name] = value
-    letter, form_errors = validate_mapping(template, formdata, source)
-    errors.update(form_errors)
-    return (None if errors else letter), errors
-
-
-def letter_from_object(template, mapping):
-    """Return (Letter or None, errors) for JSON data that may name only the template's fields (API, CLI, JSON rows)."""
     unknown = unknown_field_errors(template, mapping)
-    letter, errors = letter_from_data(template, {k: v for k, v in mapping.items() if k not in unknown}, "json")
+    known = {k: v for k, v in mapping.items() if k not in unknown}
+    letter, errors = validate_mapping(template, known, "json", typed_names)
     errors = {**unknown, **errors}
     return (None if errors else letter), errors

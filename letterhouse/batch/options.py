@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from letterhouse.batch.dates import DATE_ORDERS
 from letterhouse.batch.rows import MAX_COLUMNS
+from letterhouse.letters.blank import is_blank, is_blank_text
 from letterhouse.letters.fields import build_form_class
 from letterhouse.letters.letter import ReadValues, read_values
 
@@ -89,7 +90,7 @@ def read_batch_style(template, mapping, source="text"):
     """
     form_class = style_form_class(template)
     given = {name: value for name, value in mapping.items()
-             if name in form_class.specs and value is not None and str(value).strip()}
+             if name in form_class.specs and value is not None and not is_blank(str(value))}
     values, unreadable = read_values(form_class.specs, given, source)
     form = form_class(formdata=ReadValues(values))
     form.validate()
@@ -102,7 +103,7 @@ def read_batch_style(template, mapping, source="text"):
 def with_batch_style(values, style):
     """Return a row's values over the batch's style: a cell with something in it wins."""
     values = dict(values)
-    for name, value in style:
-        if values.get(name) is None or not str(values[name]).strip():
+    for name, value in style:  # a JSON null is not an empty cell but a mistake: it stays, to be refused
+        if name not in values or is_blank_text(values[name]):
             values[name] = value
     return values

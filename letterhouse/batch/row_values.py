@@ -1,16 +1,9 @@
-"""What a spreadsheet cell or JSON value may hold for a field: the shape a value must have, and column hints.
+"""What a spreadsheet cell may hold for a field, in words: the column hints of `letterhouse fields`.
 
-What each field type reads and how it describes itself is the FieldType table's (letters/field_types.py).
+What each field type reads, and which JSON types it takes, is the FieldType table's (letters/field_types.py).
 """
 
 from letterhouse.letters.field_types import FIELD_TYPES
-
-
-def value_problem(value):
-    """Return why a plain value cannot be typed into its field, or None."""
-    if isinstance(value, (list, dict)):
-        return "Must be text, a number, true or false; not a list or an object."
-    return None  # the rest is the field type's to read, in the form
 
 
 def column_hint(spec, limits):

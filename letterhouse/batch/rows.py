@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from letterhouse.letters.blank import is_blank
+
 DELIMITERS = (",", ";", "\t")  # Excel writes ";" where the decimal point is a comma
 MAX_COLUMNS = 200  # a template has a few dozen fields; a header with thousands of columns is not a mail merge
 MAX_BLANK_ROWS = 10_000  # a spreadsheet's trailing empty rows are skipped, but not without end
@@ -30,6 +32,24 @@ class TooManyRows(RowsError):
     """More rows than one batch may have."""
 
 
+class NotAJsonNumber(ValueError):
+    """NaN, Infinity or -Infinity: Python's json module reads them, but they are not JSON."""
+
+
+def refuse_constant(name):
+    """Refuse NaN, Infinity and -Infinity as the JSON decoder meets them (its parse_constant)."""
+    raise NotAJsonNumber(f"{name} is not a JSON value (JSON has no NaN or Infinity); write a number, or leave "
+                         "the field out.")
+
+
+def strict_json_loads(text):
+    """Return the value of a JSON text, refusing NaN and Infinity as JSON does.
+
+    :raise ValueError: json.JSONDecodeError saying where, or NotAJsonNumber
+    """
+    return json.loads(text, parse_constant=refuse_constant)
+
+
 @dataclass(frozen=True)
 class Row:
     """One record: its place among the records, its number as a spreadsheet shows it, and its cells."""
@@ -37,6 +57,7 @@ class Row:
     ordinal: int  # 1 for the first record, used to name its letter 0001-...
     number: int  # CSV: the spreadsheet row (header = 1, first record = 2); JSON: the item, from 1
     values: dict
+    extra_cells: tuple = ()  # CSV: cells with something in them past the header's last column
 
 
 @dataclass(frozen=True)
@@ -127,7 +148,7 @@ def csv_rows(header, records):
     """Yield a Row for each record that has something in it, numbered as the spreadsheet numbers it."""
     ordinal, blank = 0, 0
     for number, cells in enumerate(records, start=2):
-        if not any(cell.strip() for cell in cells):
+        if all(is_blank(cell) for cell in cells):
             blank += 1
             if blank > MAX_BLANK_ROWS:
                 raise RowsError(f"This file has more than {MAX_BLANK_ROWS} empty rows (the last at row {number}); "
@@ -138,12 +159,9 @@ def csv_rows(header, records):
 
 
 def csv_row(header, cells, ordinal, number):
-    """Return a Row mapping each column name to its cell; cells past the header go under ''."""
-    values = dict(zip(header, cells))
-    extra = [cell for cell in cells[len(header):] if cell.strip()]
-    if extra:
-        values[""] = ", ".join(extra)
-    return Row(ordinal=ordinal, number=number, values=values)
+    """Return a Row mapping each column name to its cell, and keeping apart the cells past the header's columns."""
+    extra = tuple(cell for cell in cells[len(header):] if not is_blank(cell))
+    return Row(ordinal=ordinal, number=number, values=dict(zip(header, cells)), extra_cells=extra)
 
 
 # --- JSON ---
@@ -162,7 +180,7 @@ def read_json_rows(data, max_rows=None):
 
 def json_rows(text):
     """Yield a Row for each object of a JSON array, without decoding the whole array at once."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_constant=refuse_constant)
     at = JSON_SPACE.match(text).end()
     if text[at:at + 1] != "[":
         decode_json(decoder, text, at)  # says what is wrong, if anything is
@@ -199,6 +217,9 @@ def decode_json(decoder, text, at):
         return decoder.raw_decode(text, at)
     except json.JSONDecodeError as error:
         raise json_error(error.msg, text, error.pos) from None
+    except NotAJsonNumber as error:
+        line = text.count("\n", 0, at) + 1
+        raise RowsError(f"This is not valid JSON, in the value starting at line {line}: {error}") from None
     except RecursionError:
         raise RowsError("This JSON is nested too deeply to read.") from None
 
@@ -241,10 +262,12 @@ def printable(text):
 def read_object_file(path):
     """Return the JSON object in a file: the values of one letter."""
     try:
-        data = json.loads(decode_utf8(Path(path).read_bytes()))
+        data = strict_json_loads(decode_utf8(Path(path).read_bytes()))
     except json.JSONDecodeError as error:
         raise RowsError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, "
                         f"column {error.colno}.") from None
+    except NotAJsonNumber as error:
+        raise RowsError(f"{path} is not valid JSON: {error}") from None
     except RecursionError:
         raise RowsError(f"{path} is nested too deeply to read.") from None
     if not isinstance(data, dict):

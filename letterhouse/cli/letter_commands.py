@@ -67,7 +67,7 @@ def render_command(slug, data_path, assignments, text_path, print_text, output):
         raise click.ClickException(str(error)) from None
     if text_path:
         mapping["letter_text"] = read_own_words(text_path)
-    letter, errors = letter_from_object(template, mapping)
+    letter, errors = letter_from_object(template, mapping, typed_names=set(assignments))
     if errors:
         for name, messages in errors.items():
             click.echo(f"{name}: {' '.join(messages)}", err=True)

@@ -1,11 +1,13 @@
 """Field types: one FieldType record per type a template may declare, and the one table of them.
 
 Adding a field type is adding one record to FIELD_TYPES: its form field, JSON Schema, spreadsheet
-hint, empty value, and how it reads a typed-in text (form, CSV cell) or a plain value (JSON, YAML).
-Every value is read once, by `FieldType.read`, from what came in; the form then checks typed values.
+hint, empty value, the JSON types it takes, and how it reads a typed-in text (form, CSV cell) or a
+JSON value. Every value is read once, by `FieldType.read`, from what came in; the form then checks typed values.
 """
 
 import datetime
+import math
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -13,9 +15,13 @@ from wtforms import fields as wtf
 from wtforms import validators
 from wtforms.fields.choices import SelectChoice
 
+from letterhouse.letters.blank import is_blank, is_blank_text
+
 # The one set of words a yes/no field reads, from a form, a CSV cell, a command line or a query string.
 BOOLEAN_WORDS = {"yes": True, "y": True, "true": True, "on": True, "1": True,
                  "no": False, "n": False, "false": False, "off": False, "0": False}
+# JSON has no "unset": a field left out takes its default, so null is refused rather than guessed at.
+NULL_REFUSAL = "{label}: null is not a value; leave the field out for its default, or give a value."
 
 
 @dataclass(frozen=True)
@@ -27,26 +33,37 @@ class FieldType:
     json_schema: Callable  # (spec, limits) -> the JSON Schema of a value, as a JSON client writes it
     cell_hint: Callable  # (spec, limits) -> what a spreadsheet cell of this field holds
     from_text: Callable  # text typed into a form or a CSV cell -> typed value; ValueError("{label} ...")
-    from_value: Callable  # a JSON or YAML value -> typed value; ValueError("is not ...")
+    from_value: Callable  # a JSON or YAML value of one of json_types -> typed value; ValueError("is not ...")
+    json_types: frozenset  # the JSON types (JSON Schema's names) a JSON value of this field may have
+    expects: str  # what a JSON value must be, for the refusal of any other: "text (a JSON string)"
     empty: object = ""  # the value of a field left empty, when it has no default
-    json_kinds: tuple = ()  # the Python types of a JSON value written as itself, not as text (true, 12)
 
     def read(self, value, source):
         """Return the typed value of what came in, read once; blank text is returned as it is, to the form's rules.
 
-        `source` is "json" (JSON or YAML types) or "text" (a CSV cell, a form). A JSON string is text
-        either way. A JSON value the type does not take as it is (12 for a text field, true for a
-        number) is read from its text, as a person would have typed it.
+        `source` is "text" for what a person typed (a form, a CSV cell, the command line's --set),
+        read as people write it ("12", "yes"); or "json" for a JSON value, which must be one of the
+        JSON types the field takes: 12 for a number, true for yes/no, a string for text or a date.
+        A value that is not text (the batch's own style, already typed) is read as JSON.
 
         :raise ValueError: "{label} must be ..." when the value cannot be read
         """
-        if source == "json" and isinstance(value, self.json_kinds):
-            try:
-                return self.from_value(value)
-            except ValueError:
-                pass  # read below from its text, so that the API accepts what it always has
-        text = as_text(value)
-        return text if not text.strip() else self.from_text(text)
+        if source == "text" and isinstance(value, str):
+            return value if is_blank(value) else self.from_text(value)
+        if json_type(value) not in self.json_types:
+            raise ValueError(self.type_refusal(value))
+        if is_blank_text(value):
+            return value  # "" for a field written as a string: left empty, like an empty cell
+        try:
+            return self.from_value(value)
+        except ValueError as error:
+            raise ValueError(f"{{label}} {error}.") from None
+
+    def type_refusal(self, value):
+        """Return why a JSON value of the wrong type is refused, naming the type expected ("{label}" unfilled)."""
+        if value is None:
+            return NULL_REFUSAL
+        return f"{{label}} must be {self.expects}, not {described(value)}."
 
     def default_problem(self, default, choices=()):
         """Return what is wrong with a template's default for a field of this type, or None."""
@@ -61,6 +78,29 @@ class FieldType:
         return None
 
 
+def json_type(value):
+    """Return the JSON Schema type of a value read from JSON: 12 and 12.0 are "integer", 1.5 is "number"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    kinds = ((float, "number"), (str, "string"), ((list, tuple), "array"), (dict, "object"))
+    return next((kind for python_type, kind in kinds if isinstance(value, python_type)), type(value).__name__)
+
+
+def described(value):
+    """Return a JSON value as a refusal names it: "true", "a number", "a list"."""
+    kind = json_type(value)
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "number" and not math.isfinite(value):
+        return "a number too large to be read"
+    return {"integer": "a number", "number": "a number with a fraction", "string": "a string", "array": "a list",
+            "object": "an object"}.get(kind, kind)
+
+
 class ParsedOnceMixin:
     """A field read by its FieldType: unreadable input gets one plain message, not a parse error plus a range error."""
 
@@ -70,7 +110,7 @@ class ParsedOnceMixin:
         if valuelist and not isinstance(valuelist[0], str):
             self.data = valuelist[0]  # already read by its FieldType (validate_mapping): not read again
             return
-        if not valuelist or not valuelist[0].strip():
+        if not valuelist or is_blank(valuelist[0]):
             self.data = None  # left empty: Optional or InputRequired decides, not the parser
             return
         try:
@@ -111,18 +151,11 @@ class ChoiceField(wtf.SelectField):
 def choice_refusal(value, values):
     """Return why a value is not one of the values a choice takes, listing them."""
     text = "" if value is None else str(value)
-    given = f"“{text[:40]}{'…' if len(text) > 40 else ''}” is not one of them. " if text.strip() else ""
+    given = f"“{text[:40]}{'…' if len(text) > 40 else ''}” is not one of them. " if not is_blank(text) else ""
     return f"Not a valid choice. {given}Choose one of: {', '.join(values)}."
 
 
 # Reading text and plain values.
-
-def as_text(value):
-    """Return a plain value as the text a person would have typed for it: true is "true", false and null are empty."""
-    if isinstance(value, bool):
-        return "true" if value else ""
-    return "" if value is None else str(value)
-
 
 def same_text(text):
     return text
@@ -132,17 +165,22 @@ def same_value(value):
     return value
 
 
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() would also read "١٢" and "１２"
+
+
 def whole_number_from_text(text):
-    try:
+    text = text.strip()
+    if WHOLE_NUMBER.fullmatch(text):
         return int(text)
-    except ValueError:
-        raise ValueError("{label} must be a whole number, like 12.") from None
+    if any(char.isdigit() and not char.isascii() for char in text):
+        raise ValueError("{label} must be a whole number written with the digits 0 to 9, like 12.")
+    raise ValueError("{label} must be a whole number, like 12.")
 
 
 def whole_number_from_value(value):
-    if isinstance(value, bool) or not isinstance(value, int):
+    if json_type(value) != "integer":
         raise ValueError("is not a whole number")
-    return value
+    return int(value)
 
 
 # The years a letter may be dated in: a year typed with a digit too many or too few is a mistake, not a date.
@@ -156,8 +194,14 @@ def within_letter_years(date, refusal, example=""):
     return date
 
 
+TYPED_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")  # a date box's own 2026-02-14, or a person's 2026-2-14
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # what JSON Schema's "date" format means, and nothing else
+
+
 def date_from_text(text):
     try:
+        if not TYPED_DATE.fullmatch(text.strip()):
+            raise ValueError
         date = datetime.datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise ValueError("{label} must be a date, like 2026-02-14.") from None
@@ -166,6 +210,8 @@ def date_from_text(text):
 
 def date_from_value(value):
     try:
+        if not ISO_DATE.fullmatch(str(value)):
+            raise ValueError
         date = datetime.date.fromisoformat(str(value))
     except ValueError:
         raise ValueError("is not a date like 2026-02-14") from None
@@ -288,13 +334,20 @@ def boolean_hint(spec, limits):
     return "yes or no"
 
 
+TEXT = frozenset({"string"})
 FIELD_TYPES = {
-    "string": FieldType("string", string_field, text_schema, string_hint, same_text, same_value),
-    "text": FieldType("text", text_field, text_schema, text_hint, same_text, same_value),
+    "string": FieldType("string", string_field, text_schema, string_hint, same_text, same_value,
+                        json_types=TEXT, expects="text (a JSON string)"),
+    "text": FieldType("text", text_field, text_schema, text_hint, same_text, same_value,
+                      json_types=TEXT, expects="text (a JSON string)"),
     "integer": FieldType("integer", integer_field, integer_schema, integer_hint,
-                         whole_number_from_text, whole_number_from_value, empty=None, json_kinds=(int,)),
-    "date": FieldType("date", date_field, date_schema, date_hint, date_from_text, date_from_value),
-    "choice": FieldType("choice", choice_field, choice_schema, choice_hint, same_text, same_value),
+                         whole_number_from_text, whole_number_from_value, json_types=frozenset({"integer"}),
+                         expects="a whole number (a JSON integer, like 12)", empty=None),
+    "date": FieldType("date", date_field, date_schema, date_hint, date_from_text, date_from_value,
+                      json_types=TEXT, expects="a date (a JSON string, like \"2026-02-14\")"),
+    "choice": FieldType("choice", choice_field, choice_schema, choice_hint, same_text, same_value,
+                        json_types=TEXT, expects="one of its choices (a JSON string)"),
     "boolean": FieldType("boolean", boolean_field, boolean_schema, boolean_hint,
-                         yes_no_from_text, yes_no_from_value, empty=False, json_kinds=(bool,)),
+                         yes_no_from_text, yes_no_from_value, json_types=frozenset({"boolean"}),
+                         expects="true or false (a JSON boolean)", empty=False),
 }

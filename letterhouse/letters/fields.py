@@ -7,7 +7,8 @@ from wtforms import Form, validators
 from wtforms import fields as wtf
 
 import letterhouse.letters.clock as clock
-from letterhouse.letters.field_types import FIELD_TYPES
+from letterhouse.letters.blank import is_blank, is_blank_text
+from letterhouse.letters.field_types import FIELD_TYPES, NULL_REFUSAL
 from letterhouse.letters.styles import (
     DEFAULT_REALISM,
     ENVELOPE_CHOICES,
@@ -128,19 +129,52 @@ def make_form_field(spec, limits):
 
 
 class FilledIn(validators.InputRequired):
-    """InputRequired that counts any value that came in, a JSON 0 too: only nothing, "" or spaces is empty."""
+    """InputRequired that counts any value that came in, a JSON 0 too: only nothing or blank text is empty."""
 
     def __call__(self, form, field):
-        if field.raw_data and field.raw_data[0] is not None and str(field.raw_data[0]).strip():
+        if field.raw_data and field.raw_data[0] is not None and not is_blank(str(field.raw_data[0])):
             return
         field.errors[:] = []
         raise validators.StopValidation(self.message)
 
 
+SEED_MAX = 2**32 - 1
+SEED_REFUSAL = f"The seed must be a whole number from 0 to {SEED_MAX}"
+
+
+def read_seed(value, source="text"):
+    """Return the seed given, or None when none is (blank); never wrapped or replaced.
+
+    :param source: "text" (a form, a CSV cell: digits 0-9) or "json" (a JSON integer)
+    :raise ValueError: naming the range, for anything else
+    """
+    if source == "text" and (value is None or is_blank_text(value)):
+        return None
+    if source == "json" and value is None:
+        raise ValueError(NULL_REFUSAL.format(label="Seed"))
+    try:
+        seed = FIELD_TYPES["integer"].read(value, source)
+    except ValueError:
+        seed = None
+    if not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
+        raise ValueError(SEED_REFUSAL + (" (a JSON integer)." if source == "json" else "."))
+    return seed
+
+
+class SeedField(wtf.HiddenField):
+    """The seed a letter is written with, kept in the page: a whole number in range, or empty for the words' own."""
+
+    def pre_validate(self, form):
+        try:
+            read_seed(self.data)
+        except ValueError as error:
+            raise validators.StopValidation(str(error)) from None
+
+
 class LetterForm(Form):
     """Base of every template's form; knows its FieldSpecs by name. Plain WTForms: the web layer adds CSRF."""
 
-    seed = wtf.HiddenField()
+    seed = SeedField()
     specs = {}
 
     def validate(self, extra_validators=None):
@@ -171,8 +205,8 @@ LETTER_CHECKS = (envelope_has_an_address,)
 
 
 def empty_as(spec, value):
-    """Return a field's value with emptiness made uniform for templates to test with `{% if %}`."""
-    if value is not None and value != "":
+    """Return a field's value with emptiness made uniform for templates to test with `{% if %}`: blank text is empty."""
+    if value is not None and not is_blank_text(value):
         return value
     if callable(spec.default):
         return spec.default()

@@ -6,8 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from letterhouse.letters.field_types import FIELD_TYPES, as_text
-from letterhouse.letters.fields import OWN_WORDS, STYLE_FIELDS
+from letterhouse.letters.blank import is_blank, is_blank_text
+from letterhouse.letters.field_types import FIELD_TYPES
+from letterhouse.letters.fields import OWN_WORDS, STYLE_FIELDS, read_seed
 from letterhouse.letters.names import greeting_name
 from letterhouse.letters.styles import NO_ENVELOPE
 
@@ -40,47 +41,48 @@ def wording_values(values, defaulted=()):
 def defaulted_names(form):
     """Return the fields left empty whose default is worked out when asked, like the date (today)."""
     return {name for name, spec in form.specs.items()
-            if callable(spec.default) and not "".join(str(value) for value in form[name].raw_data or ()).strip()}
-
-
-def parse_seed(raw):
-    """Return a seed typed into a hidden field, or None if it is not a plain number."""
-    raw = str(raw or "").strip()
-    return int(raw) % 2**32 if raw.isdigit() and len(raw) <= 12 else None
+            if callable(spec.default) and is_blank("".join(str(value) for value in form[name].raw_data or ()))}
 
 
 def letter_from_form(template, form):
     """Return the Letter a validated form describes."""
     values = form.letter_values()
-    seed = parse_seed(form.seed.data)
+    seed = read_seed(form.seed.data)
     if seed is None:
         seed = derived_seed(template, values, defaulted_names(form))
     return Letter(template, values, seed)
 
 
-def validate_mapping(template, mapping, source="json"):
+def validate_mapping(template, mapping, source="text", typed_names=()):
     """Return (Letter or None, {field: [messages]}) for plain data: a JSON object (source "json") or a CSV row ("text").
 
     Each value is read once, by its field type, from what came in; the form checks the typed values.
+    Blank text is a field left empty: it takes the template's default, or is "Please fill in" when required.
+
+    :param source: "text" reads strings as a person types them ("12", "yes") and other values as already typed
+        (12, True); "json" takes each value only in its field's JSON type (12, true), as the JSON doors must
+    :param typed_names: names whose values a person typed as text, among JSON values (the command line's --set)
     """
-    values, unreadable = read_values(template.form_class.specs, mapping, source)
-    form = template.form_class(formdata=ReadValues({**given_defaults(template.form_class.specs), **values}))
+    values, unreadable = read_values(template.form_class.specs, mapping, source, typed_names)
+    given = {name: value for name, value in values.items() if not is_blank_text(value)}
+    form = template.form_class(formdata=ReadValues({**given_defaults(template.form_class.specs), **given}))
     if not form.validate() or unreadable:
         return None, in_form_order(form, {**form.errors, **unreadable})
     return letter_from_form(template, form), {}
 
 
-def read_values(specs, mapping, source):
-    """Return ({name: typed value}, {name: [message]} for each value its field type cannot read)."""
+def read_values(specs, mapping, source, typed_names=()):
+    """Return ({name: typed value}, {name: [message]} for each value its field type, or the seed, cannot read)."""
     values, unreadable = {}, {}
     for name, value in mapping.items():
-        if name not in specs:
-            values[name] = as_text(value)  # the seed, and names the form does not have, as text
-            continue
+        read_as = "text" if name in typed_names else source
         try:
-            values[name] = FIELD_TYPES[specs[name].type].read(value, source)
+            if name in specs:
+                values[name] = FIELD_TYPES[specs[name].type].read(value, read_as)
+            elif name == "seed":
+                values[name] = read_seed(value, read_as)
         except ValueError as error:
-            unreadable[name] = [str(error).format(label=specs[name].label)]
+            unreadable[name] = [str(error).format(label=specs[name].label) if name in specs else str(error)]
     return values, unreadable
 
 

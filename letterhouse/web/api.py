@@ -12,7 +12,15 @@ from letterhouse.batch.job_records import TooManyBatches, TooMuchStored
 from letterhouse.batch.letter_data import letter_from_object
 from letterhouse.batch.options import options_message, read_batch_options, style_form_class
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
-from letterhouse.batch.rows import RowsError, TooManyRows, lone_surrogate, read_rows, surrogate_message
+from letterhouse.batch.rows import (
+    NotAJsonNumber,
+    RowsError,
+    TooManyRows,
+    lone_surrogate,
+    read_rows,
+    strict_json_loads,
+    surrogate_message,
+)
 from letterhouse.letters.catalog import BrokenTemplate, TemplateNotFound, TemplateUnavailable, template_summary
 from letterhouse.letters.field_types import BOOLEAN_WORDS
 from letterhouse.letters.fields import OWN_WORDS
@@ -200,7 +208,7 @@ def json_body(kind, message):
     if request.mimetype != "application/json":
         raise ApiError(415, "Send the body as application/json.")
     try:
-        data = json.loads(request.get_data())
+        data = strict_json_loads(request.get_data())
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, f"The body is not valid JSON: {json_problem(error)}") from None
     except RecursionError:
@@ -219,6 +227,8 @@ def json_problem(error):
         return f"{error.msg} at line {error.lineno}, column {error.colno}."
     if isinstance(error, UnicodeDecodeError):
         return f"byte {error.start + 1} is not UTF-8."
+    if isinstance(error, NotAJsonNumber):
+        return str(error)
     return "it cannot be read."
 
 
