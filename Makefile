@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install serve test test-fast screenshots system-deps clean
+.PHONY: install serve test test-fast durations screenshots system-deps clean
 
 install: $(STAMP)
 
@@ -35,6 +35,11 @@ screenshots: install
 # The quick part of the suite, for while you work: everything not marked slow (see tests/conftest.py).
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
+
+# Runs the whole suite and writes down how long each test took (tests/durations.json), which
+# decides what `make test-fast` leaves out.
+durations: install
+	LETTERHOUSE_RECORD_DURATIONS=tests/durations.json $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

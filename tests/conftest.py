@@ -3,6 +3,7 @@
 import datetime
 import fnmatch
 import io
+import json
 import logging
 import os
 import re
@@ -212,73 +213,53 @@ if os.environ.get("CI"):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "expect_render_warnings: the test expects WeasyPrint to log warnings")
-    config.addinivalue_line("markers", "slow: left out of `make test-fast` (browser, load, server, fuzz, pool)")
+    config.addinivalue_line("markers", "slow: left out of `make test-fast` (browser, server, load, measured slow)")
 
 
 # The slow part of the suite, left out by `make test-fast` (pytest -m "not slow"): whole files by
-# name (so a file added later, like tests/test_server_*.py, is slow from the start), and single tests.
+# name (so a file added later, like tests/test_server_*.py, is slow from the start), and every test
+# measured slower than FAST_SECONDS in tests/durations.json. `make durations` measures them again
+# from a whole run; a new test counts as quick until it is measured.
 SLOW_FILES = ("browser/test_*.py", "test_load.py", "test_server_*.py", "test_hardening.py")
-SLOW_TESTS = frozenset({
-    # Batches through the pool of worker processes; one batch per door (site, API, CLI) stays fast.
-    "test_fifty_letters_on_two_workers_come_out_in_row_order",
-    "test_a_client_may_have_only_so_many_batches_under_way",
-    "test_duplex_pads_each_letter_to_an_even_number_of_pages",
-    "test_batch_to_one_pdf_for_duplex_printing",
-    "test_a_clean_file_can_become_one_pdf_for_double_sided_printing",
-    "test_a_csv_body_can_ask_for_one_pdf",
-    "test_skip_invalid_writes_the_good_rows_and_reports_the_others",
-    "test_a_finished_batch_is_still_there_after_a_restart",
-    "test_one_pdf_starts_every_letter_afresh_with_its_own_page_numbers",
-    "test_a_batch_starts_once_however_often_start_is_pressed",
-    "test_a_finished_job_is_still_there_after_a_restart_and_removed_when_old",
-    "test_a_letter_too_long_is_reported_by_row_and_the_others_are_still_written",
-    "test_a_directory_gets_one_pdf_file_per_row",
-    "test_batch_to_a_zip_writes_one_pdf_per_row_from_an_excel_csv",
-    "test_batch_to_a_directory",
-    "test_batch_reports_progress_as_plain_lines_when_not_on_a_terminal",
-    "test_skip_invalid_writes_the_good_rows_and_lists_the_others_beside_the_output",
-    "test_fields_csv_is_a_header_row_that_batch_accepts_back",
-    "test_the_app_keeps_its_batches_in_the_database_it_is_given",
-    "test_a_chunk_written_twice_counts_once_and_the_result_holds_every_letter_once",
-    "test_memory_stays_flat_however_many_letters_are_joined",
-    "test_the_pdf_is_dated_as_the_cell_was_typed",  # each door's date test writes its letters too
-    "test_a_directory_gets_its_manifest_beside_the_letters",
-    "test_on_the_site_own_columns_reach_the_manifest_of_the_download",
-    "test_once_the_batch_has_run_its_letters_are_no_longer_pictured",
-    "test_a_batch_keeps_its_choices_from_upload_to_letters_even_when_its_rows_are_checked_again",
-    # Letters rendered several times over to compare them.
-    "test_write_it_again_writes_the_same_words_in_a_new_hand",
-    "test_a_letter_is_written_again_to_the_byte_from_its_metadata",  # a second Python process
-    "test_baking_gives_the_same_bytes_every_time",
-    "test_plain_paper_has_no_rules",
-    "test_check_passes_every_template_the_site_shows",
-    "test_the_sample_sheet_shows_every_chosen_hand_on_every_chosen_paper",
-    "test_a_letter_without_a_usable_example_gets_a_drawn_card",
-})
-# Tests run for every hand, paper or script: the fast tier keeps the first case of each.
-FIRST_CASE_FAST = frozenset({
-    "test_ruled_paper_rules_lie_under_the_writing",
-    "test_each_script_is_written_in_a_bundled_hand",
-    "test_every_paper_and_ink_renders_the_letter",
-    "test_the_letter_is_written_in_the_chosen_ink",
-    "test_a_letter_is_written_in_each_hand",
-    "test_a_letter_is_written_on_each_paper",
-    "test_a_repeated_letter_is_drawn_in_more_shapes_than_the_face_has",
-    "test_changing_how_a_letter_looks_does_not_change_what_it_says",
-})
+DURATIONS = PROJECT / "tests" / "durations.json"
+FAST_SECONDS = 0.3  # setup, call and teardown, as measured on a busy two-core machine
+RECORDED_FROM = 0.1  # quicker tests are not written down, so the table stays small
+DURATIONS_WANTED = "LETTERHOUSE_RECORD_DURATIONS"  # a path: write each test's duration there at the end
+
+
+def measured_durations():
+    """Return {test node id: seconds} as last measured (tests/durations.json)."""
+    return json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
 
 
 def pytest_collection_modifyitems(config, items):
     """Mark the slow tests slow."""
-    seen = set()
+    durations = measured_durations()
     for item in items:
-        name = getattr(item, "originalname", item.name)
-        if is_slow(item.path, name) or (name in FIRST_CASE_FAST and name in seen):
+        if is_slow(item.path, durations.get(item.nodeid, 0.0)):
             item.add_marker(pytest.mark.slow)
-        seen.add(name)
 
 
-def is_slow(path, name):
-    """Return whether a test belongs to the slow part of the suite, by its file or its name."""
+def is_slow(path, seconds=0.0):
+    """Return whether a test belongs to the slow part of the suite, by its file or by its measured time."""
     relative = Path(path).relative_to(PROJECT / "tests").as_posix()
-    return any(fnmatch.fnmatch(relative, pattern) for pattern in SLOW_FILES) or name in SLOW_TESTS
+    return any(fnmatch.fnmatch(relative, pattern) for pattern in SLOW_FILES) or seconds > FAST_SECONDS
+
+
+class DurationRecorder:
+    """Write down how long each test took (setup, call and teardown), for `make durations`."""
+
+    def __init__(self, path):
+        self.path, self.seconds = Path(path), {}
+
+    def pytest_runtest_logreport(self, report):
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session):
+        kept = {node: round(seconds, 2) for node, seconds in sorted(self.seconds.items()) if seconds >= RECORDED_FROM}
+        self.path.write_text(json.dumps(kept, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def pytest_sessionstart(session):
+    if os.environ.get(DURATIONS_WANTED):
+        session.config.pluginmanager.register(DurationRecorder(os.environ[DURATIONS_WANTED]), "letterhouse-durations")

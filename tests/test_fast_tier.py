@@ -1,9 +1,9 @@
-"""`make test-fast` leaves out exactly the slow tests conftest names, and a new server test file is slow at once."""
+"""`make test-fast` leaves out the slow files and every test measured slow; a new server test file is slow at once."""
 
 import re
 
 import pytest
-from conftest import FIRST_CASE_FAST, PROJECT, SLOW_TESTS, is_slow
+from conftest import FAST_SECONDS, PROJECT, is_slow, measured_durations
 
 TESTS = PROJECT / "tests"
 
@@ -14,16 +14,28 @@ def defined_test_names():
             for name in re.findall(r"^\s*def (test_\w+)\(", path.read_text(), re.MULTILINE)}
 
 
-def test_every_test_named_slow_still_exists():
-    assert (SLOW_TESTS | FIRST_CASE_FAST) - defined_test_names() == set()
+def test_every_test_measured_still_exists():
+    measured = {re.sub(r"\[.*", "", node.split("::")[-1]) for node in measured_durations()}
+    assert measured - defined_test_names() == set()
+
+
+def test_a_test_measured_slower_than_the_budget_is_slow():
+    slowest, seconds = max(measured_durations().items(), key=lambda pair: pair[1])
+    assert seconds > FAST_SECONDS
+    assert is_slow(PROJECT / slowest.split("::")[0], seconds)
 
 
 @pytest.mark.parametrize("path", ["test_server_gunicorn.py", "test_load.py", "test_hardening.py",
                                   "browser/test_browser_letter.py"])
 def test_slow_files_are_slow_by_their_name(path):
-    assert is_slow(TESTS / path, "test_anything")
+    assert is_slow(TESTS / path)
 
 
 def test_a_quick_test_in_an_ordinary_file_stays_in_the_fast_tier():
-    assert not is_slow(TESTS / "test_single_letter.py", "test_pdf_is_written_in_the_chosen_hand")
+    assert not is_slow(TESTS / "test_single_letter.py", 0.05)
 
+
+def test_the_fast_tier_is_a_small_part_of_the_whole_suite(pytestconfig):
+    durations = measured_durations()
+    quick = sum(seconds for node, seconds in durations.items() if not is_slow(PROJECT / node.split("::")[0], seconds))
+    assert quick < 60  # what the quick tests that were written down take, all told
