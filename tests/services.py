@@ -35,6 +35,16 @@ def unavailable(what):
     pytest.skip(message)
 
 
+def real_clock():
+    """Return this environment without libfaketime: the services are the tests' ground, not what they test,
+    and a Redis whose timers read a faked clock drops its clients (`faketime DATE pytest`)."""
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("FAKETIME")}
+    preload = environment.get("LD_PRELOAD", "").split(":")
+    preload = [library for library in preload if library and "faketime" not in library]
+    environment["LD_PRELOAD"] = ":".join(preload)
+    return environment
+
+
 def as_postgres_user(command):
     """Return a command run as the postgres user when we are root (PostgreSQL refuses to run as root)."""
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
@@ -50,10 +60,11 @@ def start_postgres(root):
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
     subprocess.run(as_postgres_user([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=real_clock())
     process = subprocess.Popen(as_postgres_user([str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
                                                  "-k", str(root), "-c", "listen_addresses=127.0.0.1"]),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               env=real_clock())
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     wait_for(lambda: sqlalchemy.create_engine(url.replace("postgresql:", "postgresql+psycopg:")).connect().close())
     return url, process
@@ -67,7 +78,8 @@ def start_redis(root):
     port = free_port()
     root.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(root)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               env=real_clock())
     url = f"redis://127.0.0.1:{port}/0"
     import redis
 
