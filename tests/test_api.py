@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -9,31 +10,36 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import BUNDLED_TEMPLATES, letterhouse_app, pdf_shows, pdf_text
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_spec_validator import validate as validate_openapi
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from letterhouse import create_app
-from letterhouse.web.openapi import openapi_document
+from letterhouse.web.security import SECURITY_HEADERS
 
 CHRIS = {"sender_name": "Sam Okafor", "recipient_name": "Chris Lindqvist", "years": 12,
          "memory": "the night the car broke down outside Lyon"}
 
 
 class ApiClient:
-    """Calls the API through the test client and checks each response against the OpenAPI document."""
+    """Calls the API through the test client and checks each response against the OpenAPI document it serves:
+    its status, body and headers, and that it sends no header the document does not describe."""
 
     def __init__(self, client, headers=None):
         self.client, self.headers = client, headers or {}
-        self.spec = OpenAPI.from_dict(openapi_document())
+        self.document = client.get("/api/v1/openapi.json").get_json()
+        self.spec = OpenAPI.from_dict(self.document, config=Config(
+            extra_media_type_deserializers={"application/problem+json": json.loads}))
 
     def call(self, method, path, **kwargs):
         kwargs["headers"] = {**self.headers, **kwargs.get("headers", {})}
         response = self.client.open(path, method=method, **kwargs)
         request = Request(EnvironBuilder(path, method=method, **kwargs).get_environ())
         self.spec.validate_response(WerkzeugOpenAPIRequest(request), WerkzeugOpenAPIResponse(response))
+        undocumented = set(response.headers.keys()) - documented_headers(self.document, request, response.status_code)
+        assert not undocumented, f"{method} {path} {response.status_code} sends undocumented {undocumented}"
         return response
 
     def get(self, path, **kwargs):
@@ -41,6 +47,9 @@ class ApiClient:
 
     def post(self, path, **kwargs):
         return self.call("POST", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.call("DELETE", path, **kwargs)
 
     def finished(self, status_url, timeout=60, **kwargs):
         deadline = time.monotonic() + timeout
@@ -50,6 +59,23 @@ class ApiClient:
                 return status
             time.sleep(0.2)
         raise AssertionError(f"batch still {status['state']} after {timeout} s")
+
+
+# Headers every response may carry without each operation naming them: HTTP's own, and the security headers
+# (the document's description lists those).
+UNNAMED_HEADERS = {"Content-Type", "Content-Length", "Date", *SECURITY_HEADERS}
+
+
+def documented_headers(document, request, status):
+    """Return the headers the document describes for the operation a request calls and the status it got."""
+    path = request.path.removeprefix("/api/v1")
+    templated = [p for p in document["paths"] if re.fullmatch(re.sub(r"{[^}]+}", "[^/]+", p), path)]
+    item = document["paths"][path if path in document["paths"] else templated[0]]
+    operation = item[request.method.lower()]
+    reply = operation["responses"][str(status)]
+    if "$ref" in reply:
+        reply = document["components"]["responses"][reply["$ref"].rsplit("/", 1)[1]]
+    return UNNAMED_HEADERS | set(reply.get("headers", {}))
 
 
 @pytest.fixture
@@ -141,7 +167,7 @@ def test_values_that_do_not_fit_are_422_with_messages_by_field(api):
 def test_an_unknown_template_is_404(api):
     response = api.post("/api/v1/letters/no-such-letter", json=CHRIS)
     assert response.status_code == 404
-    assert response.get_json()["message"] == "There is no template called “no-such-letter”."
+    assert response.get_json()["detail"] == "There is no template called “no-such-letter”."
 
 
 def test_a_broken_template_is_404_with_its_problems(api, templates_dir):
@@ -149,7 +175,7 @@ def test_a_broken_template_is_404_with_its_problems(api, templates_dir):
     response = api.get("/api/v1/templates/broken")
     assert response.status_code == 404
     body = response.get_json()
-    assert "cannot be used" in body["message"]
+    assert "cannot be used" in body["detail"]
     assert any("broken.jinja:4:" in problem for problem in body["problems"])
 
 
@@ -160,7 +186,7 @@ def test_a_broken_template_is_404_with_its_problems(api, templates_dir):
 ])
 def test_a_body_that_is_not_a_json_object_is_refused_plainly(api, body, content_type, status, message):
     response = api.post("/api/v1/letters/anniversary", data=body, content_type=content_type)
-    assert response.status_code == status and message in response.get_json()["message"]
+    assert response.status_code == status and message in response.get_json()["detail"]
 
 
 def test_a_body_larger_than_the_limit_is_413(tmp_path, templates_dir):
@@ -215,8 +241,8 @@ class TestTokens:
 
 def test_a_json_array_becomes_a_zip_of_letters_in_the_background(api):
     rows = [CHRIS, {**CHRIS, "recipient_name": "Zoë Ann", "years": 3}]
-    started = api.post("/api/v1/batches/anniversary", json=rows)
-    assert started.status_code == 202
+    started = api.post("/api/v1/templates/anniversary/batches", json=rows)
+    assert started.status_code == 201
     body = started.get_json()
     assert started.headers["Location"] == body["status_url"] and body["letters_to_write"] == 2
     status = api.finished(body["status_url"])
@@ -231,21 +257,22 @@ def test_a_json_array_becomes_a_zip_of_letters_in_the_background(api):
 def test_a_client_may_have_only_so_many_batches_under_way(api, app):
     app.config["BATCH_JOBS_PER_CLIENT"] = 1
     rows = [{**CHRIS, "recipient_name": f"Guest {i}"} for i in range(20)]
-    first = api.post("/api/v1/batches/anniversary", json=rows)
-    assert first.status_code == 202
-    second = api.post("/api/v1/batches/anniversary", json=rows[:1])
+    first = api.post("/api/v1/templates/anniversary/batches", json=rows)
+    assert first.status_code == 201
+    second = api.post("/api/v1/templates/anniversary/batches", json=rows[:1])
     assert second.status_code == 429
-    assert "already have 1 batch being written" in second.get_json()["message"]
+    assert "already have 1 batch being written" in second.get_json()["detail"]
     api.finished(first.get_json()["status_url"])
-    other_client = api.post("/api/v1/batches/anniversary", json=rows[:1], environ_base={"REMOTE_ADDR": "10.9.9.9"})
-    assert other_client.status_code == 202
+    other_client = api.post("/api/v1/templates/anniversary/batches", json=rows[:1],
+                            environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other_client.status_code == 201
     api.finished(other_client.get_json()["status_url"], environ_base={"REMOTE_ADDR": "10.9.9.9"})
-    assert api.post("/api/v1/batches/anniversary", json=rows[:1]).status_code == 202
+    assert api.post("/api/v1/templates/anniversary/batches", json=rows[:1]).status_code == 201
 
 
 def test_a_csv_body_can_ask_for_one_pdf(api):
     csv_body = "\ufeffsender_name,recipient_name,years\r\nSam,Chris,12\r\nSam,Alex,3\r\n"
-    started = api.post("/api/v1/batches/anniversary?output=pdf&duplex=true", data=csv_body.encode(),
+    started = api.post("/api/v1/templates/anniversary/batches?output=pdf&duplex=true", data=csv_body.encode(),
                        content_type="text/csv; charset=utf-8")
     status = api.finished(started.get_json()["status_url"])
     result = api.get(status["result_url"])
@@ -256,9 +283,9 @@ def test_a_csv_body_can_ask_for_one_pdf(api):
 
 def test_rows_with_problems_are_422_by_row_and_nothing_is_started(api, app):
     rows = [CHRIS, {**CHRIS, "years": "twelve"}, {"sender_name": "Sam", "years": 2, "colour": "red"}]
-    response = api.post("/api/v1/batches/anniversary", json=rows)
+    response = api.post("/api/v1/templates/anniversary/batches", json=rows)
     assert response.status_code == 422
-    assert response.get_json()["row_errors"] == [
+    assert response.get_json()["rows"] == [
         {"row": 2, "field": "years", "message": "Years together must be a whole number (a JSON integer, like 12), "
                                                "not a string."},
         {"row": 3, "field": "colour", "message": "There is no field called “colour”. "
@@ -271,8 +298,8 @@ def test_rows_with_problems_are_422_by_row_and_nothing_is_started(api, app):
 
 def test_skip_invalid_writes_the_good_rows_and_reports_the_others(api):
     rows = [CHRIS, {**CHRIS, "years": "twelve"}]
-    started = api.post("/api/v1/batches/anniversary?skip_invalid=yes", json=rows)
-    assert started.status_code == 202
+    started = api.post("/api/v1/templates/anniversary/batches?skip_invalid=yes", json=rows)
+    assert started.status_code == 201
     status = api.finished(started.get_json()["status_url"])
     assert status["letters"] == 1 and [e["row"] for e in status["row_errors"]] == [2]
 
@@ -284,14 +311,14 @@ def test_skip_invalid_writes_the_good_rows_and_reports_the_others(api):
     ("", "[]", "application/json", 400),
 ])
 def test_a_batch_that_cannot_be_read_is_refused(api, query, body, content_type, status):
-    response = api.post(f"/api/v1/batches/anniversary{query}", data=body, content_type=content_type)
+    response = api.post(f"/api/v1/templates/anniversary/batches{query}", data=body, content_type=content_type)
     assert response.status_code == status
 
 
 def test_more_rows_than_a_batch_may_have_is_413(app, api):
     app.config["BATCH_MAX_ROWS"] = 2
-    response = api.post("/api/v1/batches/anniversary", json=[CHRIS] * 3)
-    assert response.status_code == 413 and "at most 2" in response.get_json()["message"]
+    response = api.post("/api/v1/templates/anniversary/batches", json=[CHRIS] * 3)
+    assert response.status_code == 413 and "at most 2" in response.get_json()["detail"]
 
 
 def test_an_unknown_batch_is_404_and_an_unfinished_one_has_no_result_yet(api, app):

@@ -44,8 +44,8 @@ def upload_on_site(client, data=ROWS):
 
 
 def test_another_token_cannot_see_a_batch_or_its_result(client):
-    started = client.post("/api/v1/batches/anniversary", json=[CHRIS], headers=bearer("alpha-token"))
-    assert started.status_code == 202
+    started = client.post("/api/v1/templates/anniversary/batches", json=[CHRIS], headers=bearer("alpha-token"))
+    assert started.status_code == 201
     status_url = started.get_json()["status_url"]
     assert client.get(status_url, headers=bearer("alpha-token")).status_code == 200
     assert client.get(status_url, headers=bearer("beta-token")).status_code == 404
@@ -53,7 +53,7 @@ def test_another_token_cannot_see_a_batch_or_its_result(client):
 
 
 def test_the_site_does_not_serve_an_api_batch(client):
-    started = client.post("/api/v1/batches/anniversary", json=[CHRIS], headers=bearer("alpha-token"))
+    started = client.post("/api/v1/templates/anniversary/batches", json=[CHRIS], headers=bearer("alpha-token"))
     job_id = started.get_json()["id"]
     for path in ("", "/status.json", "/letters", "/problems.csv"):
         assert client.get(f"/letters/anniversary/many/{job_id}{path}").status_code == 404
@@ -72,13 +72,13 @@ def test_another_browser_cannot_see_a_batch_uploaded_on_the_site(app, client):
 @pytest.mark.parametrize("scheme", ["bearer ", "BEARER ", "Bearer  ", "Bearer\t"])
 def test_one_token_however_its_header_is_spelt_is_one_client_with_one_share(app, client, scheme):
     app.config["BATCH_JOBS_PER_CLIENT"] = 1
-    first = client.post("/api/v1/batches/anniversary", json=[CHRIS], headers=bearer("alpha-token"))
-    assert first.status_code == 202
-    again = client.post("/api/v1/batches/anniversary", json=[CHRIS], headers=bearer("alpha-token", scheme))
+    first = client.post("/api/v1/templates/anniversary/batches", json=[CHRIS], headers=bearer("alpha-token"))
+    assert first.status_code == 201
+    again = client.post("/api/v1/templates/anniversary/batches", json=[CHRIS], headers=bearer("alpha-token", scheme))
     if scheme == "Bearer\t":  # not the scheme and a space: no token at all
         assert again.status_code == 401
         return
-    assert again.status_code == 429 and "already have 1 batch" in again.get_json()["message"]
+    assert again.status_code == 429 and "already have 1 batch" in again.get_json()["detail"]
     assert results_folders(app) == [first.get_json()["id"]]  # the refused batch left nothing on disk
     status = client.get(first.get_json()["status_url"], headers=bearer("alpha-token", scheme))
     assert status.status_code == 200  # and the same client may read its own batch
@@ -89,9 +89,9 @@ def test_an_open_api_does_not_take_made_up_headers_as_new_clients(tmp_path, temp
                       "INSTANCE_PATH": str(tmp_path / "instance"), "BATCH_JOBS_PER_CLIENT": 1})
     app.extensions["letterhouse.batch.jobs"].runner = QueueOnly()
     client = app.test_client()
-    assert client.post("/api/v1/batches/anniversary", json=[CHRIS]).status_code == 202
+    assert client.post("/api/v1/templates/anniversary/batches", json=[CHRIS]).status_code == 201
     for made_up in ("Bearer one", "Bearer two", "Basic x"):
-        refused = client.post("/api/v1/batches/anniversary", json=[CHRIS], headers={"Authorization": made_up})
+        refused = client.post("/api/v1/templates/anniversary/batches", json=[CHRIS], headers={"Authorization": made_up})
         assert refused.status_code == 429
     assert len(results_folders(app)) == 1
 

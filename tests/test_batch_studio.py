@@ -193,18 +193,18 @@ def test_on_the_site_a_choice_that_is_not_offered_is_refused_with_the_choices(st
 
 
 def test_the_api_takes_the_date_order_and_a_style_in_its_query(api):
-    started = api.post("/api/v1/batches/anniversary?output=pdf&date_order=day-first&hand=kalam",
+    started = api.post("/api/v1/templates/anniversary/batches?output=pdf&date_order=day-first&hand=kalam",
                        data=f"{HEADER}\nSam,Chris,12,14/02/2026\n".encode(), content_type="text/csv")
-    assert started.status_code == 202, started.get_json()
+    assert started.status_code == 201, started.get_json()
     status = api.finished(started.get_json()["status_url"])
     pdf = api.get(status["result_url"]).data
     assert "14 February 2026" in pdf_text(pdf) and pdf_fonts(pdf) == {"Kalam"}
 
 
 def test_the_api_refuses_a_style_that_is_not_a_choice_listing_them(api):
-    refused = api.post("/api/v1/batches/anniversary?paper=parchment", json=[{"sender_name": "Sam"}])
+    refused = api.post("/api/v1/templates/anniversary/batches?paper=parchment", json=[{"sender_name": "Sam"}])
     assert refused.status_code == 400
-    assert refused.get_json()["message"] == ("paper: Not a valid choice. “parchment” is not one of them. "
+    assert refused.get_json()["detail"] == ("paper: Not a valid choice. “parchment” is not one of them. "
                                              "Choose one of: white, cream, ruled, aged, letterhead.")
 
 
@@ -305,10 +305,10 @@ def test_on_the_site_own_columns_reach_the_manifest_of_the_download(studio, clie
 
 
 def test_the_api_and_the_command_line_take_own_columns(api, command_line, tmp_path):
-    started = api.post("/api/v1/batches/anniversary?own_columns=order_id&skip_invalid=true",
+    started = api.post("/api/v1/templates/anniversary/batches?own_columns=order_id&skip_invalid=true",
                        data=ORDERS.replace(",ref", "").replace(",SECRET-REF-1", "").replace(",SECRET-REF-2", "")
                        .replace(",SECRET-REF-3", "").encode(), content_type="text/csv")
-    assert started.status_code == 202, started.get_json()
+    assert started.status_code == 201, started.get_json()
     archive = zipfile.ZipFile(io.BytesIO(api.get(api.finished(started.get_json()["status_url"])["result_url"]).data))
     assert manifest_rows(archive.read("manifest.csv"))[1][4] == "A-1001"
 

@@ -33,9 +33,9 @@ def letter_rows(count):
 
 def test_a_header_of_sixty_thousand_columns_is_refused_at_once_naming_the_limit(api):
     header = ",".join(f"column{i}" for i in range(60_000))
-    response = api.post("/api/v1/batches/anniversary", data=f"{header}\n{header}\n", content_type="text/csv")
+    response = api.post("/api/v1/templates/anniversary/batches", data=f"{header}\n{header}\n", content_type="text/csv")
     assert response.status_code == 400
-    assert f"60000 columns; a rows file may have at most {MAX_COLUMNS}" in response.get_json()["message"]
+    assert f"60000 columns; a rows file may have at most {MAX_COLUMNS}" in response.get_json()["detail"]
 
 
 def test_repeated_columns_are_found_in_one_pass(monkeypatch, template_of):
@@ -56,17 +56,17 @@ def template_of(app):
 
 def test_json_objects_with_too_many_keys_together_are_refused(api):
     rows = [{**CHRIS, **{f"k{n}_{i}": "x" for i in range(50)}} for n in range(10)]
-    response = api.post("/api/v1/batches/anniversary", json=rows)
+    response = api.post("/api/v1/templates/anniversary/batches", json=rows)
     assert response.status_code == 400
-    assert f"at most {MAX_COLUMNS}" in response.get_json()["message"]
+    assert f"at most {MAX_COLUMNS}" in response.get_json()["detail"]
 
 
 def test_thousands_of_problems_are_counted_but_only_the_first_thousand_listed(api):
     rows = [{**CHRIS, **{f"k{i}": "x" for i in range(100)}} for _ in range(30)]
-    body = api.post("/api/v1/batches/anniversary", json=rows).get_json()
+    body = api.post("/api/v1/templates/anniversary/batches", json=rows).get_json()
     assert body["status"] == 422
-    assert body["message"].startswith("3000 problem(s)") and "first 1000 are listed" in body["message"]
-    assert len(body["row_errors"]) == 1000
+    assert body["detail"].startswith("3000 problem(s)") and "first 1000 are listed" in body["detail"]
+    assert len(body["rows"]) == 1000
 
 
 # --- 2. rows are counted as they are read, and reading stops at the limit ---
@@ -96,10 +96,10 @@ def test_json_rows_are_decoded_one_by_one_and_stop_past_the_limit(monkeypatch):
 
 def test_too_many_rows_is_a_413_from_the_api_and_the_site(api, app):
     app.config["BATCH_MAX_ROWS"] = 3
-    response = api.post("/api/v1/batches/anniversary", data=letter_rows(50), content_type="text/csv")
-    assert response.status_code == 413 and "at most 3" in response.get_json()["message"]
-    response = api.post("/api/v1/batches/anniversary", json=[CHRIS] * 50)
-    assert response.status_code == 413 and "at most 3" in response.get_json()["message"]
+    response = api.post("/api/v1/templates/anniversary/batches", data=letter_rows(50), content_type="text/csv")
+    assert response.status_code == 413 and "at most 3" in response.get_json()["detail"]
+    response = api.post("/api/v1/templates/anniversary/batches", json=[CHRIS] * 50)
+    assert response.status_code == 413 and "at most 3" in response.get_json()["detail"]
     page = upload(api, letter_rows(50).encode())
     assert page.status_code == 413 and "at most 3" in page.get_data(as_text=True)
 
@@ -116,9 +116,9 @@ def test_a_file_of_blank_lines_is_refused_after_the_allowed_empty_rows(api, monk
     real_csv_row = rows_module.csv_row
     monkeypatch.setattr(rows_module, "csv_row", lambda *args: seen.append(1) or real_csv_row(*args))
     body = "sender_name,recipient_name,years\nSam,Chris,12\n" + "\n" * 2_000_000
-    response = api.post("/api/v1/batches/anniversary", data=body, content_type="text/csv")
+    response = api.post("/api/v1/templates/anniversary/batches", data=body, content_type="text/csv")
     assert response.status_code == 400
-    assert f"more than {MAX_BLANK_ROWS} empty rows" in response.get_json()["message"]
+    assert f"more than {MAX_BLANK_ROWS} empty rows" in response.get_json()["detail"]
     page = upload(api, body.encode())
     assert page.status_code == 422 and f"more than {MAX_BLANK_ROWS} empty rows" in page.get_data(as_text=True)
 
@@ -131,10 +131,10 @@ def test_a_few_blank_rows_are_still_skipped_and_rows_keep_their_numbers():
 def test_a_rows_body_over_the_size_limit_is_a_413_even_without_a_length(api, app):
     app.config["BATCH_MAX_CONTENT_LENGTH"] = 1000
     body = letter_rows(1000).encode()
-    response = api.post("/api/v1/batches/anniversary", input_stream=io.BytesIO(body), content_type="text/csv",
+    response = api.post("/api/v1/templates/anniversary/batches", input_stream=io.BytesIO(body), content_type="text/csv",
                         environ_base={"wsgi.input_terminated": True})
     assert response.status_code == 413 and response.is_json
-    response = api.post("/api/v1/batches/anniversary", data=body, content_type="text/csv")
+    response = api.post("/api/v1/templates/anniversary/batches", data=body, content_type="text/csv")
     assert response.status_code == 413 and response.is_json
 
 
@@ -179,8 +179,8 @@ def test_every_note_is_listed_by_the_notes_address(api):
 def test_the_openapi_document_describes_the_notes(api):
     document = api.get("/api/v1/openapi.json").get_json()
     assert "/letters/{slug}/notes" in document["paths"]
-    letter_headers = document["paths"]["/letters/{slug}"]["post"]["responses"]["200"]["headers"]
-    assert "Letterhouse-Notes" in letter_headers
+    assert document["paths"]["/letters/{slug}"]["post"]["responses"]["200"] == {"$ref": "#/components/responses/Letter"}
+    assert "Letterhouse-Notes" in document["components"]["responses"]["Letter"]["headers"]
 
 
 # --- 4. problems written for a spreadsheet never run as formulas ---
@@ -218,13 +218,13 @@ def test_the_cli_errors_file_escapes_formulas_too(tmp_path):
 def test_json_that_cannot_be_read_is_a_400_saying_why(api, url, body, message):
     response = api.post(url, data=body, content_type="application/json")
     assert response.status_code == 400
-    assert message in response.get_json()["message"]
+    assert message in response.get_json()["detail"]
 
 
 @pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, '[{"sender_name": "A\\ud800B"}]'])
 def test_batch_json_that_cannot_be_read_is_a_400(api, body):
-    response = api.post("/api/v1/batches/anniversary", data=body, content_type="application/json")
-    assert response.status_code == 400 and response.get_json()["message"]
+    response = api.post("/api/v1/templates/anniversary/batches", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["detail"]
 
 
 @pytest.mark.parametrize("authorization", ["Bearer tökén", "Bearer \x7f", "Bearer " + "ü" * 5000, "tökén"])
@@ -232,7 +232,7 @@ def test_a_token_with_any_characters_is_a_401_not_a_500(api, app, authorization)
     app.config["API_TOKENS"] = "right-token"
     response = api.get("/api/v1/templates", headers={"Authorization": authorization.encode().decode("latin-1")})
     assert response.status_code == 401
-    assert "Bearer <token>" in response.get_json()["message"]
+    assert "Bearer <token>" in response.get_json()["detail"]
     assert api.get("/api/v1/templates", headers={"Authorization": "Bearer right-token"}).status_code == 200
 
 

@@ -119,8 +119,8 @@ def test_the_app_keeps_its_batches_in_the_database_it_is_given(database_url, tmp
                       "INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url,
                       "RESULTS_PATH": str(tmp_path / "shared-results"), "BATCH_WORKERS": 1})
     client = app.test_client()
-    started = client.post("/api/v1/batches/anniversary", data=ROWS, content_type="text/csv")
-    assert started.status_code == 202
+    started = client.post("/api/v1/templates/anniversary/batches", data=ROWS, content_type="text/csv")
+    assert started.status_code == 201
     status_url = started.get_json()["status_url"]
     deadline = time.monotonic() + 60
     while (status := client.get(status_url).get_json())["state"] not in ("done", "failed"):

@@ -48,12 +48,12 @@ def test_the_live_preview_writes_what_was_typed(letters, anniversary_values, app
     assert pages != again
 
 
-def test_without_the_csrf_header_nothing_is_rendered(client, anniversary_values):
+def test_without_the_csrf_header_nothing_is_rendered_and_the_problem_says_why(client, anniversary_values):
     response = client.post("/letters/anniversary/preview.json", data=anniversary_values)
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
     answer = response.get_json()
-    assert answer["pages"] == []
-    assert "live preview has paused" in answer["problem"]
+    assert "pages" not in answer and answer["code"] == "csrf-expired"
+    assert "live preview has paused" in answer["detail"]
 
 
 def test_a_letter_over_the_page_limit_is_a_problem_not_an_error(app, letters, templates_dir, anniversary_values):
@@ -66,10 +66,19 @@ def test_a_letter_over_the_page_limit_is_a_problem_not_an_error(app, letters, te
     assert "the limit is 1." in answer["problem"]
 
 
-def test_an_unknown_letter_is_a_404(letters):
+def test_an_unknown_letter_is_a_404_problem_as_in_the_api(letters):
     token = letters.csrf_token(letters.open_form("anniversary"))
     response = letters.client.post("/letters/nope/preview.json", data={}, headers={"X-CSRFToken": token})
-    assert response.status_code == 404
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    assert response.get_json() == {"type": "/api/v1/problems/template-not-found", "title": "No such template",
+                                   "status": 404, "detail": "There is no template called “nope”.",
+                                   "code": "template-not-found"}
+
+
+def test_asking_for_the_preview_the_wrong_way_is_a_problem_too(client):
+    response = client.get("/letters/anniversary/preview.json")
+    assert response.status_code == 405 and response.get_json()["code"] == "method-not-allowed"
+    assert response.headers["Allow"] == "POST, OPTIONS"
 
 
 def test_the_downloaded_pdf_says_what_the_live_preview_showed(letters, anniversary_values):

@@ -38,8 +38,8 @@ def test_the_server_keeps_one_batch_runner_whatever_its_worker_count(tmp_path):
 
 def test_killing_the_runner_and_a_web_worker_mid_batch_loses_no_letter(tmp_path):
     with letterhouse_serve(tmp_path, workers=2) as server:
-        status, started = call(server, "/api/v1/batches/anniversary", guests(40))
-        assert status == 202
+        status, started = call(server, "/api/v1/templates/anniversary/batches", guests(40))
+        assert status == 201
         status_url = started["status_url"]
         wait_for(lambda: call(server, status_url)[1]["done"] >= 4, 90, "letters written")
         runner = server.runner_pids()[0]
@@ -71,7 +71,7 @@ def safe_pgid(pid):
 
 def test_a_batch_whose_server_was_killed_is_finished_by_the_next_server(tmp_path):
     with letterhouse_serve(tmp_path, workers=1) as server:
-        status, started = call(server, "/api/v1/batches/anniversary", guests(30))
+        status, started = call(server, "/api/v1/templates/anniversary/batches", guests(30))
         status_url = started["status_url"]
         wait_for(lambda: call(server, status_url)[1]["done"] >= 3, 90, "letters written")
         runner = server.runner_pids()[0]

@@ -71,8 +71,8 @@ def test_two_workers_write_a_batch_that_a_second_server_shows_even_when_one_is_k
           letterhouse_worker(tmp_path / "worker-2", templates, settings) as (_, second_log)):
         wait_for(lambda: "ready" in first_log.read_text() and "ready" in second_log.read_text(), 60, "workers ready")
         assert host_a.runner_pids() == [] and host_b.runner_pids() == []  # with a broker, the workers write
-        status, started = call(host_a, "/api/v1/batches/anniversary", rows)
-        assert status == 202
+        status, started = call(host_a, "/api/v1/templates/anniversary/batches", rows)
+        assert status == 201
         status_url = started["status_url"]
         wait_for(lambda: call(host_b, status_url)[1]["done"] >= 20, 120, "letters written, seen from host b")
         assert "received" in first_log.read_text() and "received" in second_log.read_text()  # both took chunks

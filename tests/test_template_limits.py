@@ -48,7 +48,7 @@ def test_an_attacking_body_is_a_clear_4xx_at_its_line_and_quick(client, template
     response = client.post("/api/v1/letters/attack", json=LETTER)
     assert time.monotonic() - started < QUICKLY
     assert response.status_code == 422
-    message = response.get_json()["message"]
+    message = response.get_json()["detail"]
     assert f"attack.jinja:{line}: " in message and reason in message
     assert str(templates_dir) not in message
 
@@ -75,7 +75,7 @@ def test_the_time_limit_covers_the_template_body(app, client, templates_dir):
     response = client.post("/api/v1/letters/attack", json=LETTER)
     assert time.monotonic() - started < QUICKLY
     assert response.status_code == 422
-    assert "took more than 1 seconds" in response.get_json()["message"]
+    assert "took more than 1 seconds" in response.get_json()["detail"]
 
 
 def test_an_ordinary_letter_is_written_within_the_bounds(client, templates_dir):

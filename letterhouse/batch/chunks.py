@@ -34,11 +34,18 @@ def letters_folder(store, job):
     return store.folder(job.id) / "letters"
 
 
+class Cancelled(Exception):
+    """The job was cancelled while this chunk was written: stop, and leave nothing behind."""
+
+
 def write_chunk(store, catalog, settings, job_id, chunk):
-    """Write one chunk of a job's letters, and assemble the result when it is the last; failures are recorded."""
+    """Write one chunk of a job's letters, and assemble the result when it is the last; failures are recorded.
+
+    The record's state is read before each letter: a cancelled job's chunk stops and removes what it wrote.
+    """
     job = store.get(job_id)
     if job is None or job.state not in UNFINISHED:
-        return  # removed, failed or done already: a redelivered task has nothing to do
+        return  # removed, failed, done or cancelled already: a redelivered task has nothing to do
     store.mark_running(job)
     try:
         letters = chunk_letters(store, job, catalog.usable_template(job.slug), chunk)
@@ -46,11 +53,20 @@ def write_chunk(store, catalog, settings, job_id, chunk):
         replace_file(letters_folder(store, job) / f"chunk-{chunk:05d}.json", json.dumps(entries).encode())
         if store.chunk_done(job, chunk, sum(1 for entry in entries if not entry[4])) == chunk_count(job):
             assemble(store, job)
+    except Cancelled:
+        pass
     except Exception as error:  # the job records the failure; the worker goes on to the next task
-        LOGGER.exception("Batch %s failed in chunk %s", job.id, chunk)
-        job.state, job.message = "failed", failure_message(error)
-        if store.finish(job):
-            store.remove_personal_data(job)
+        if not store.is_cancelled(job.id):  # cancelled, its files went from under it: not a failure
+            LOGGER.exception("Batch %s failed in chunk %s", job.id, chunk)
+            record_failure(store, job, error)
+    store.discard_if_cancelled(job.id)  # cancelled while this chunk was written: nothing it wrote is kept
+
+
+def record_failure(store, job, error):
+    """Record a chunk's job as failed, once, and remove its rows."""
+    job.state, job.message = "failed", failure_message(error)
+    if store.finish(job):
+        store.remove_personal_data(job)
 
 
 def chunk_letters(store, job, template, chunk):
@@ -61,7 +77,12 @@ def chunk_letters(store, job, template, chunk):
 
 
 def written_letter(store, job, item, settings):
-    """Write one checked letter to its file; return [ordinal, row, file name, pages, error, recipient, own columns]."""
+    """Write one checked letter to its file; return [ordinal, row, file name, pages, error, recipient, own columns].
+
+    :raise Cancelled: when the job was cancelled before this letter was begun.
+    """
+    if store.is_cancelled(job.id):
+        raise Cancelled(job.id)
     rendered = rendered_letter(item.letter, render_task_of(item), settings.max_pages, settings.time_limit)
     if not rendered.error:
         replace_file(letters_folder(store, job) / f"{rendered.ordinal:06d}.pdf", rendered.pdf)
@@ -102,4 +123,5 @@ def assemble(store, job):
     if store.finish(job):
         store.remove_personal_data(job)
         shutil.rmtree(folder, ignore_errors=True)
+    # else it had ended already: done by another assembler (its result is this one's), or cancelled (discarded)
 

@@ -21,6 +21,7 @@ from letterhouse.letters.letter import Letter
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
 UNFINISHED = ("queued", "running")
+ENDED = ("done", "failed", "cancelled")
 HOLDING_ROWS = ("checked", *UNFINISHED)  # states in which a job's rows are kept on disk
 UNSTARTED_LIFETIME = datetime.timedelta(hours=1)  # an upload nobody starts is removed after this
 STALE_AFTER = datetime.timedelta(seconds=45)  # a running job whose runner has been silent this long is taken back
@@ -38,7 +39,7 @@ def utc_now():
 class Job:
     """One batch: its rows, what checking them found, who it belongs to, and how far rendering has gone.
 
-    States: checked (rows read and checked, not started), queued, running, done, failed.
+    States: checked (rows read and checked, not started), queued, running, done, failed, cancelled.
     """
 
     id: str
@@ -133,9 +134,11 @@ class JobStore:
     # records
 
     def save(self, job, runner=None):
-        """Write the job's record; with a runner, only while that runner still holds the job. Return whether written."""
+        """Write the job's record; with a runner, only while that runner still holds the job running (not taken
+        back, not cancelled). Return whether written."""
         values = {name: value for name, value in dataclasses.asdict(job).items() if name != "id"}
-        condition = [batch_jobs.c.id == job.id] + ([batch_jobs.c.runner == runner] if runner else [])
+        held = [batch_jobs.c.runner == runner, batch_jobs.c.state == "running"] if runner else []
+        condition = [batch_jobs.c.id == job.id, *held]
         with self.engine.begin() as connection:
             return connection.execute(update(batch_jobs).where(*condition).values(**values)).rowcount == 1
 
@@ -175,6 +178,48 @@ class JobStore:
         with self.engine.begin() as connection:
             connection.execute(delete(batch_chunks).where(batch_chunks.c.job_id == job.id))
             connection.execute(delete(batch_jobs).where(batch_jobs.c.id == job.id))
+
+    def cancel(self, job, message="Cancelled before it was finished."):
+        """Stop a queued or running job: record it cancelled and remove its rows and any letters written so far.
+
+        Its runner (a thread, the server's runner process or a Celery worker) sees the state and stops, removing
+        whatever it wrote meanwhile (discard_if_cancelled). Return False if the job had already ended.
+        """
+        now = utc_now()
+        values = dict(state="cancelled", message=message, finished=now, expires=now + self.retention, stored_bytes=0)
+        with self.engine.begin() as connection:
+            if connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id,
+                                                           batch_jobs.c.state.in_(UNFINISHED))
+                                  .values(**values)).rowcount != 1:
+                return False
+        for name, value in values.items():
+            setattr(job, name, value)
+        shutil.rmtree(self.folder(job.id), ignore_errors=True)
+        return True
+
+    def discard_if_cancelled(self, job_id):
+        """Remove what a runner wrote for a job that was cancelled while it wrote; return whether it was."""
+        job = self.get(job_id)
+        if job is None or job.state != "cancelled":
+            return False
+        shutil.rmtree(self.folder(job_id), ignore_errors=True)
+        return True
+
+    def is_cancelled(self, job_id):
+        """Return whether a job has been cancelled (or removed): its runner should stop writing it."""
+        job = self.get(job_id)
+        return job is None or job.state == "cancelled"
+
+    def newest_for(self, owner, limit, before=None):
+        """Return up to `limit` of an owner's jobs, newest first; after the one at `before` (created, id) if given."""
+        query = select(batch_jobs).where(batch_jobs.c.owner == owner)
+        if before is not None:
+            created, job_id = before
+            query = query.where((batch_jobs.c.created < created)
+                                | ((batch_jobs.c.created == created) & (batch_jobs.c.id < job_id)))
+        query = query.order_by(batch_jobs.c.created.desc(), batch_jobs.c.id.desc()).limit(limit)
+        with self.engine.connect() as connection:
+            return [Job(**row) for row in connection.execute(query).mappings()]
 
     def checked_letters(self, job, template, start=0, stop=None):
         """Return the RowLetters stored when the job's rows were checked (those from start to stop), or None."""

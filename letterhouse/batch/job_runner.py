@@ -124,8 +124,9 @@ def run_job(store, catalog, job, settings, runner):
         template = catalog.usable_template(job.slug)
         with Heartbeat(store, job.id, runner):
             result = write_job(store, job, template, settings, runner)
-    except LostJob:
-        LOGGER.warning("Batch %s was taken over by another runner", job.id)
+    except LostJob:  # taken back by another runner, or cancelled: whatever this one wrote is not wanted
+        if not store.discard_if_cancelled(job.id):
+            LOGGER.warning("Batch %s was taken over by another runner", job.id)
         return
     except BrokenProcessPool:
         raise
@@ -138,7 +139,8 @@ def run_job(store, catalog, job, settings, runner):
     job.finished = job.heartbeat = utc_now()
     job.expires = job.finished + store.retention
     store.remove_personal_data(job)  # the rows are personal: keep only the letters
-    store.save(job, runner=runner)
+    if not store.save(job, runner=runner):
+        store.discard_if_cancelled(job.id)  # cancelled as its last letters were written: its result goes too
 
 
 def write_job(store, job, template, settings, runner):
@@ -167,7 +169,10 @@ def checked_batch(store, job, template):
 
 
 def progress_saver(store, job, runner):
-    """Return an on_progress callback that records letters done, at most every PROGRESS_EVERY seconds."""
+    """Return an on_progress callback that records letters done, at most every PROGRESS_EVERY seconds.
+
+    :raise LostJob: (from the callback) when the record is no longer this runner's to write: taken back or cancelled.
+    """
     last_save = [0.0]
 
     def on_progress(done, total):

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 import letterhouse.web.api as api
+import letterhouse.web.api_batches as api_batches
 import letterhouse.web.batch_pages as batch_pages
 import letterhouse.web.errors as errors
 import letterhouse.web.health as health
@@ -48,8 +49,9 @@ def register_blueprints(app):
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(batch_pages.bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)  # the API answers programs with bearer tokens, not forms with cookies
+    app.register_blueprint(api.bp)  # with its batches' blueprint registered on it
+    for blueprint in (api.bp, api_batches.bp):
+        csrf.exempt(blueprint)  # the API answers programs with bearer tokens, not forms with cookies
 
 
 def register_errorhandlers(app):

@@ -19,6 +19,7 @@ from letterhouse.render.picker_samples import PICKERS
 from letterhouse.web.downloads import attachment
 from letterhouse.web.extensions import csrf, current_catalog, preview_images, write_pdf
 from letterhouse.web.jobs import create_job, job_store, owned_job, start_job
+from letterhouse.web.problems import problem_response
 
 bp = Blueprint("batch", __name__)
 FIRST_LETTERS_SHOWN = 3  # letters pictured on the check page before Start; any other row on request
@@ -246,8 +247,10 @@ def start(slug, job_id):
 
 @bp.get("/letters/<slug>/many/<job_id>/status.json")
 def status(slug, job_id):
-    """Report a batch's progress for the page's progress bar."""
-    job = stored_job(slug, job_id)
+    """Report a batch's progress for the page's progress bar; an unknown batch is a problem, as in the API."""
+    job = owned_job(job_id)
+    if job is None or job.slug != slug:
+        return problem_response("batch-not-found", "There is no such batch here: batches are removed after a while.")
     return {"state": job.state, "done": job.done, "total": job.valid, "progress": round(job.progress, 3)}
 
 

@@ -11,7 +11,7 @@ SESSION_KEY = "batch_owner"
 def requesting_client():
     """Return who is asking, hashed: the API token they were verified with (or, on an open API, their address);
     on the site, their browser session."""
-    if request.blueprint == "api":
+    if "api" in request.blueprints:  # the API and the blueprints registered on it (its batches)
         token = g.get("api_token")
         return hashed("token", token) if token else hashed("address", request.remote_addr or "local")
     return hashed("session", session_owner())

@@ -1,6 +1,9 @@
-"""Error pages: a clear word for the person, never a traceback; a letter kept when its CSRF token expired."""
+"""Error pages: a clear word for the person, never a traceback; a letter kept when its CSRF token expired.
 
-from flask import current_app, jsonify, render_template, request
+The site's JSON endpoints (preview.json, status.json) answer their errors as the API does: problem details.
+"""
+
+from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -8,6 +11,7 @@ from letterhouse.letters.catalog import TemplateNotFound, TemplateUnavailable
 from letterhouse.web.extensions import current_catalog
 from letterhouse.web.forms import site_form
 from letterhouse.web.pages import show_form
+from letterhouse.web.problems import http_problem_code, problem_response
 
 MESSAGES = {
     400: "Something in that request was not as expected.",
@@ -28,32 +32,47 @@ def error_page(status, message=None):
     return render_template("error.html", status=status, message=message), status
 
 
+def answers_in_json():
+    """Return whether the request is for one of the site's JSON endpoints, which answer errors as problems."""
+    return request.path.endswith(".json")
+
+
 def handle_http_error(error):
     """Answer an HTTP error with our page; a description we wrote ourselves is shown as it is."""
     if error.response is not None:
         return error.response
+    code = error.code or 500
     custom = error.description if error.description != type(error).description else None
-    return error_page(error.code or 500, custom)
+    if answers_in_json():
+        allow = {"Allow": ", ".join(error.valid_methods or ())} if code == 405 else None
+        return problem_response(http_problem_code(code), custom or MESSAGES.get(code, error.description), allow)
+    return error_page(code, custom)
 
 
 def handle_unexpected_error(error):
     current_app.logger.exception("Unexpected error")
+    if answers_in_json():
+        return problem_response("server-error", "Something went wrong on our side.")
     return error_page(500, "Something went wrong on our side. Your letter is safe: go back and try again.")
 
 
 def template_not_found(error):
+    if answers_in_json():
+        return problem_response("template-not-found", str(error))
     return error_page(404, f"There is no letter called “{error.slug}”.")
 
 
 def template_unavailable(error):
     """Show why a template cannot be used: each of its problems at its file and line."""
+    if answers_in_json():
+        return problem_response("template-unavailable", str(error), problems=[str(p) for p in error.problems])
     return render_template("unavailable.html", entry=error.entry), 404
 
 
 def csrf_failed(error):
     """Keep a letter whose CSRF token expired: show its form again with every value."""
-    if request.endpoint == "letters.live_preview":
-        return jsonify(pages=[], page_count=0, errors={}, problem=LIVE_CSRF_EXPIRED), 400
+    if answers_in_json():
+        return problem_response("csrf-expired", LIVE_CSRF_EXPIRED)
     slug = (request.view_args or {}).get("slug")
     try:
         template = current_catalog().usable_template(slug) if slug else None

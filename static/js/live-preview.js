@@ -129,10 +129,12 @@ export class LivePreview {
     if (answer.pages?.length) {
       this.showPages(answer.pages, answer.page_count);
       this.say((answer.notes || []).join(" "));
-    } else if (answer.problem) {
-      this.paused = response.status === 400; // an expired page: stop asking until it is submitted
+    } else if (answer.problem || answer.detail) {
+      // An error is a problem (RFC 9457) whose detail is for the person; an expired page stops the asking
+      // until it is submitted.
+      this.paused = answer.code === "csrf-expired";
       if (this.hasPages) this.pages.classList.add("is-stale");
-      this.say(answer.problem, true);
+      this.say(answer.problem || answer.detail, true);
     } else {
       this.showIncomplete(answer.errors || {});
     }
