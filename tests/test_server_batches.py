@@ -1,4 +1,5 @@
-"""Batches on the real server: one runner per server writes them, and killing it or a web worker loses no letter."""
+"""Batches on the real server: one runner per server writes them, killing it or a web worker loses no letter, and
+a batch cancelled mid-way stops it."""
 
 import io
 import json
@@ -13,10 +14,11 @@ from conftest import pdf_text
 from serving import letterhouse_serve, wait_for
 
 
-def call(server, path, body=None):
-    """GET, or POST a JSON body, and return (status, parsed JSON or raw bytes)."""
+def call(server, path, body=None, method=None):
+    """GET, or POST a JSON body (or another method), and return (status, parsed JSON or raw bytes)."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(server(path), data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(server(path), data=data, headers={"Content-Type": "application/json"},
+                                     method=method)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             raw, is_json = response.read(), response.headers.get_content_type() == "application/json"
@@ -82,3 +84,18 @@ def test_a_batch_whose_server_was_killed_is_finished_by_the_next_server(tmp_path
         done = wait_for(lambda: (s := call(again, status_url)[1])["state"] in ("done", "failed") and s, 120,
                         "the batch finished")
         assert (done["state"], done["letters"]) == ("done", 30)
+
+
+def test_a_batch_cancelled_mid_way_stops_the_servers_runner_for_the_next(tmp_path):
+    with letterhouse_serve(tmp_path, workers=2) as server:
+        _, long = call(server, "/api/v1/templates/anniversary/batches", guests(1000))
+        wait_for(lambda: call(server, long["status_url"])[1]["done"] >= 2, 90, "letters written")
+        status, cancelled = call(server, long["status_url"], method="DELETE")
+        assert (status, cancelled["state"]) == (200, "cancelled")
+        cancelled_at = time.monotonic()
+        _, short = call(server, "/api/v1/templates/anniversary/batches", guests(1))
+        done = wait_for(lambda: (s := call(server, short["status_url"])[1])["state"] in ("done", "failed") and s,
+                        60, "the next batch finished")
+        assert done["state"] == "done" and time.monotonic() - cancelled_at < 40
+        assert call(server, long["status_url"])[1]["state"] == "cancelled"
+        assert not (tmp_path / "instance" / "results" / long["id"]).exists()
