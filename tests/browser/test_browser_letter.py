@@ -1,6 +1,7 @@
 """In a real browser: pick a letter, fill it in, watch it change, edit it, download it; make mistakes and mend them."""
 
 from .browsing import expect, live_page_sources, pdf_fonts, pdf_of, pdf_text, wait_for_new_preview
+from .conftest import PageProblems
 
 TYPED = {
     "Your name": "Sam Okafor",
@@ -108,3 +109,17 @@ def test_choosing_a_longer_page_shows_in_the_page_count(page, site):
     expect(page.locator("[data-page-count]")).to_have_text(
         f"Your letter runs to {count} page{'s' if count > 1 else ''} of A5.")
     assert live_page_sources(page) == pages
+
+
+def test_a_page_open_too_long_pauses_the_live_preview_and_says_so(new_page, site):
+    page = new_page()
+    problems = PageProblems(page)
+    page.goto(site("/letters/anniversary"))
+    fill(page, TYPED)
+    wait_for_new_preview(page)
+    page.context.clear_cookies()  # the session, and the CSRF secret in it, is gone: the page's token has expired
+    page.get_by_label("A memory you share").fill("the ferry to Tangier")
+    status = page.locator("[data-live-status]")
+    expect(status).to_contain_text("the live preview has paused")
+    expect(status).to_have_class("live-status is-problem")
+    assert problems.messages == [f"400 for fetch {site('/letters/anniversary/preview.json')}"]  # that one only
