@@ -18,6 +18,19 @@ from letterhouse.web.problems import PROBLEM_KINDS
 PROBLEM = "application/problem+json"
 
 
+class QueueOnly:
+    """A runner that leaves started batches queued."""
+
+    def submit(self, job_id):
+        pass
+
+
+@pytest.fixture
+def queued_app(app):
+    app.extensions["letterhouse.batch.jobs"].runner = QueueOnly()
+    return app
+
+
 @pytest.fixture
 def api(client):
     return ApiClient(client)
@@ -77,20 +90,12 @@ def test_a_problems_type_leads_to_what_it_means(api):
     assert_problem(api.get("/api/v1/problems/no-such-code"), 404, "problem-type-not-found")
 
 
-def test_a_busy_client_is_told_when_to_try_again(app, api):
-    app.config["BATCH_JOBS_PER_CLIENT"] = 1
-    app.extensions["letterhouse.batch.jobs"].runner = QueueOnly()
+def test_a_busy_client_is_told_when_to_try_again(queued_app, api):
+    queued_app.config["BATCH_JOBS_PER_CLIENT"] = 1
     assert api.post("/api/v1/templates/anniversary/batches", json=[CHRIS]).status_code == 201
     refused = api.post("/api/v1/templates/anniversary/batches", json=[CHRIS])
     assert_problem(refused, 429, "too-many-batches")
     assert int(refused.headers["Retry-After"]) > 0
-
-
-class QueueOnly:
-    """A runner that leaves started batches queued."""
-
-    def submit(self, job_id):
-        pass
 
 
 def test_the_sites_batch_progress_answers_an_unknown_batch_as_a_problem(client):
@@ -210,6 +215,18 @@ def test_every_error_response_in_the_document_is_a_problem(document):
     problem = document["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "detail", "code"} == set(problem["required"])
     assert {"errors", "rows"} <= set(problem["properties"])
+
+
+def test_a_started_batch_links_to_reading_downloading_and_cancelling_it(document, api, queued_app):
+    started = api.post("/api/v1/templates/anniversary/batches", json=[CHRIS])
+    links = document["paths"]["/templates/{slug}/batches"]["post"]["responses"]["201"]["links"]
+    operations = {op["operationId"]: (path, method) for path, item in document["paths"].items()
+                  for method, op in item.items() if isinstance(op, dict) and "operationId" in op}
+    for link in links.values():
+        path, method = operations[link["operationId"]]
+        assert link["parameters"] == {"batch_id": "$response.body#/id"}
+        url = "/api/v1" + path.replace("{batch_id}", started.get_json()["id"])
+        assert api.call(method.upper(), url).status_code in (200, 409)  # the result: not done yet
 
 
 def test_the_document_says_a_token_is_needed_when_the_server_has_tokens(client, tmp_path, templates_dir):

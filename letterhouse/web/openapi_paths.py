@@ -49,6 +49,15 @@ def ok(description, content=None, header_names=(), status="200"):
     return {status: reply}
 
 
+def started_batch():
+    """Return startBatch's 201: the batch, where to read it, and links to what can be done with it next."""
+    reply = ok("The batch was started; Location is where to read it.", json_content(ref("Batch")), ["Location"], "201")
+    reply["201"]["links"] = {name: {"operationId": operation_id, "parameters": {"batch_id": "$response.body#/id"}}
+                             for name, operation_id in (("GetBatch", "getBatch"), ("GetBatchResult", "getBatchResult"),
+                                                        ("CancelBatch", "cancelBatch"))}
+    return reply
+
+
 QUERY = ("400", "UnknownParameter")
 NO_TEMPLATE = ("404", "NoTemplate")
 NO_BATCH = ("404", "NoBatch")
@@ -91,7 +100,7 @@ PATHS = {
         ok("The template.", json_content(ref("Template"))), QUERY, NO_TEMPLATE)},
     "/templates/{slug}/batches": {"post": operation(
         "startBatch", "Start a batch: one letter per CSV row or JSON object, written in the background",
-        ok("The batch was started; Location is where to read it.", json_content(ref("Batch")), ["Location"], "201"),
+        started_batch(),
         ("400", "BatchUnreadable"), NO_TEMPLATE, ("413", "BatchTooLarge"), ("415", "RowsNotJsonOrCsv"),
         ("422", "InvalidRows"), ("429", "Busy"), params=BATCH_QUERY, body=ROWS_BODY)},
     "/letters/{slug}": {"post": operation(
