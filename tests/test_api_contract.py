@@ -185,6 +185,7 @@ def test_a_templates_example_fits_its_schema_in_the_document(document, slug):
     ({}, True),
     ({"recipient_name": ""}, False),
     ({"recipient_name": "   "}, False),
+    ({"recipient_name": "\u200b\u00a0"}, False),
     ({"tone": "grumpy"}, False),
     ({"years": 91}, False),
     ({"memory": "x" * 401}, False),
@@ -281,7 +282,7 @@ def test_a_client_generated_from_the_document_writes_a_letter(document, api, tmp
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "Dear Chris," in pdf_text(response.data)
     with pytest.raises(ValueError):
-        models.LetterAnniversary(sender_name="Sam", recipient_name="  ", years=12)  # the model knows it is blank
+        models.LetterAnniversary(sender_name="Sam", recipient_name="\u200b ", years=12)  # the model knows it is blank
     with pytest.raises(ValueError):
         models.LetterAnniversary(sender_name="Sam", recipient_name="Chris", years=12, colour="red")
     batch = models.Batch.model_validate(api.post("/api/v1/templates/anniversary/batches",

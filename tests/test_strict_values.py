@@ -21,7 +21,7 @@ def letter_url(slug):
 
 
 def batch_url(slug, query=""):
-    return f"/api/v1/batches/{slug}{query}"
+    return f"/api/v1/templates/{slug}/batches{query}"
 
 
 def post_letter(client, slug, body):
@@ -40,11 +40,11 @@ def field_errors(response):
 
 def row_errors(response):
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
-    return [(error["row"], error["field"], error["message"]) for error in response.get_json()["row_errors"]]
+    return [(error["row"], error["field"], error["message"]) for error in response.get_json()["rows"]]
 
 
 def message(response):
-    return response.get_json().get("detail") or response.get_json()["message"]
+    return response.get_json()["detail"]
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """Each template's letter as JSON Schema: its fields' types, limits, choices, defaults and the rules between them."""
 
+import functools
 import re
 
+from letterhouse.letters.blank import is_blank
 from letterhouse.letters.field_types import FIELD_TYPES
 from letterhouse.letters.fields import COMMON_FIELDS, OWN_WORDS
 from letterhouse.letters.styles import NO_ENVELOPE
@@ -10,14 +12,29 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_NAME = re.compile(r"[A-Za-z0-9._-]+")  # what an OpenAPI component's name (and a plain URL segment) may hold
 SEED = {"title": "Seed", "type": "integer", "minimum": 0, "maximum": 2**32 - 1,
         "description": "Picks among the template's wordings; the same seed writes the same letter."}
-FILLED_IN = {"minLength": 1, "pattern": r"\S"}  # required text: more than spaces
+BMP = range(0x10000)  # a pattern names characters as \uXXXX, which every regex dialect reads (JSON Schema's,
+# Python's, pydantic's): characters beyond are left to the API, and are hardly ever blank
+
+
+@functools.cache
+def filled_in():
+    """Return what required text must be as JSON Schema: at least one character that is not blank (letters.blank)."""
+    blank = [code for code in BMP if not 0xD800 <= code <= 0xDFFF and is_blank(chr(code))]
+    runs = []
+    for code in blank:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    shown = "".join(f"\\u{first:04x}" + (f"-\\u{last:04x}" if last != first else "") for first, last in runs)
+    return {"minLength": 1, "pattern": f"[^{shown}]"}
 
 
 def field_schema(spec, limits):
     """Return the JSON Schema of one field, with its label, help and default; required text must be filled in."""
     schema = {"title": spec.label, **FIELD_TYPES[spec.type].json_schema(spec, limits)}
     if spec.required and schema.get("type") == "string" and "enum" not in schema:
-        schema.update(FILLED_IN)
+        schema.update(filled_in())
     if spec.help:
         schema["description"] = spec.help
     if spec.default not in (None, "") and not callable(spec.default):
@@ -50,7 +67,7 @@ def envelope_needs_an_address(template):
     if specs["envelope"].default in (None, "", NO_ENVELOPE):
         chosen["required"] = ["envelope"]  # left out, it is the default: no envelope
     return {"if": chosen, "then": {"required": ["recipient_address"],
-                                   "properties": {"recipient_address": FILLED_IN}}}
+                                   "properties": {"recipient_address": filled_in()}}}
 
 
 def letter_schema_name(slug):
