@@ -10,7 +10,7 @@ import numpy
 import pdfplumber
 import pypdfium2
 import pytest
-from conftest import pdf_text
+from conftest import PROJECT, pdf_text
 from PIL import Image
 from pypdf import PdfReader
 
@@ -19,6 +19,7 @@ import letterhouse.render.pen.outlines as pen_outlines
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.styles import HANDS
 from letterhouse.render.letter_pdf import write_letter_pdf
+from letterhouse.render.pen.warps import Warp
 
 STORY = (
     "I went down to the harbour in the morning and the boats were all in. The tide was out and the "
@@ -123,15 +124,16 @@ def test_repeated_words_are_written_afresh_not_cloned(write, hand):
     """Words written three times or more: most pairs of their writings are far from alike.
 
     The issue's goal is no pair at all at 0.90 or more; the pen is not there yet (see the README's
-    table: a few to a quarter of the pairs, none above 0.98), so this holds it to what it reaches.
-    Without the pen most pairs are clones (the next test).
+    table: a few to a third of the pairs in the print hands), so this holds it to what it reaches.
+    Stronger warps and slants reach further but cost legibility (an l read as an e, words that look
+    set in another style), which a reader notices first. Without the pen most pairs are clones.
     """
     likeness_of_pairs = [value for pairs in repeated_word_likeness(write(realism="natural", hand=hand)).values()
                          for value in pairs]
     assert len(likeness_of_pairs) >= 200
     assert numpy.median(likeness_of_pairs) < 0.89
-    assert numpy.mean(numpy.array(likeness_of_pairs) >= CLONE) < 0.3
-    assert max(likeness_of_pairs) < 0.985
+    assert numpy.mean(numpy.array(likeness_of_pairs) >= CLONE) < 0.45
+    assert max(likeness_of_pairs) < 0.99
 
 
 def test_without_the_pen_repeated_words_are_clones(write_without_pen):
@@ -200,6 +202,35 @@ def test_the_signature_is_written_in_shapes_of_its_own_not_the_bodys_made_larger
     written = {form for (*_, form), size in zip(drawn, sizes) if size < 1.15 * body}
     assert len(signature) >= 8  # "Sam Okafor": nine letters drawn
     assert signature.isdisjoint(written)
+
+
+def test_the_date_and_the_closing_sit_a_little_differently_on_every_letter(write):
+    dates, closings = [], []
+    for seed in ("5", "6", "7", "8"):
+        words = page_words(write(realism="natural", seed=seed))
+        dates.append(next(word["x1"] for word in words if word["text"] == "2026"))
+        signature = next(i for i, word in enumerate(words) if word["text"] == "Sam")
+        closings.append(words[signature - 1]["x0"] if words[signature - 1]["baseline"] < words[signature]["baseline"]
+                        else words[signature - 2]["x0"])
+    mm = 72 / 25.4
+    assert max(dates) - min(dates) > 1.5 * mm  # set by hand, not to the same point on every letter
+    assert max(closings) - min(closings) > 3 * mm
+
+
+@pytest.mark.parametrize("hand", sorted(HANDS))
+def test_no_shape_of_a_tall_letter_is_cut_down_to_a_short_one(hand):
+    """An l whose loop shrank to the height of an e read as one: "place" as "peace", "call" as "cale"."""
+    font = (PROJECT / "static" / "fonts" / HANDS[hand].font_file).read_bytes()
+    outlines = pen_outlines.FontOutlines(font)
+    cmap = outlines.font.getBestCmap()
+    for letter in "lbdhk":
+        glyph = outlines.font.getGlyphID(cmap[ord(letter)])
+        top = outlines.outline(glyph).points[:, 1].max()
+        for number in range(pen_outlines.VARIANTS):
+            for warp, kept in ((Warp(1.2), 0.88), (Warp(1.2, joined=True), 0.88), (Warp(1.68, joined=True), 0.85)):
+                random = pen_outlines.variant_random(outlines.seed, glyph, number, warp)
+                moved = warp.displace(outlines.outline(glyph), random)
+                assert moved[:, 1].max() > kept * top, f"{letter} variant {number} in {warp}"
 
 
 # Reading the page

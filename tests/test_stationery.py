@@ -160,6 +160,15 @@ def test_textured_paper_does_not_repeat_at_any_period_on_the_page(app, paper_key
     assert worst < 0.3, f"{worst:.0%} of the paper repeats at some period"
 
 
+@pytest.mark.parametrize("paper_key", ["cream", "aged"])
+def test_two_letters_on_textured_paper_are_not_written_on_the_same_sheet(app, paper_key):
+    """Five letters on pixel-identical paper gave them away: each letter's sheet is cut from its own place."""
+    sheets = [np.asarray(page_image(letter_pdf(app, paper=paper_key, seed=seed), dpi=50).convert("L"), dtype=float)
+              for seed in ("3", "11")]
+    bottom = [sheet[-25:-5, 10:-10] for sheet in sheets]  # a strip below any writing
+    assert np.mean(np.abs(bottom[0] - bottom[1]) > 1) > 0.5  # most of it differs
+
+
 def test_aged_paper_is_warm_uneven_and_foxed(app):
     image = page_image(letter_pdf(app, paper="aged"), dpi=100)
     margin = margin_pixels(image)

@@ -80,7 +80,7 @@ def warm_letter(catalog, rounds):
     letter, _ = validate_mapping(template, data, "json")
     html = compose_letter_html(letter)
     values = letter.values
-    own_css = letter_css(values)
+    own_css = letter_css(values, letter.seed)
     floor_html, floor_css = plain_font_page(letter)
     floor_stylesheets = [renderer.parsed_css(floor_css)]
     samples = {"ours": [], "floor": [], "same_html": []}

@@ -30,6 +30,7 @@ class Paper:
     background: str  # CSS background layers: a colour, and optionally images under static/paper/
     ruled: bool = False
     letterhead: bool = False  # the sender's monogram printed at the head of the first page
+    textured: bool = False  # its image is a texture: each letter's sheet is cut from it at its own place
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,11 @@ INKS = {
 # positioned from its content box, so whole-sheet layers are `fixed` to the sheet.
 PAPERS = {
     "white": Paper("White", "rgb(255 255 253)"),
-    "cream": Paper("Cream laid", "url(paper/laid.jpg) 0 0 / 220mm 300mm no-repeat fixed, rgb(247 240 220)"),
+    "cream": Paper("Cream laid", "url(paper/laid.jpg) 0 0 / 220mm 300mm no-repeat fixed, rgb(247 240 220)",
+                   textured=True),
     "ruled": Paper("Ruled", "rgb(253 252 246)", ruled=True),
-    "aged": Paper("Aged", "url(paper/aged.jpg) 0 0 / 100% 100% no-repeat fixed, rgb(232 216 182)"),
+    "aged": Paper("Aged", "url(paper/aged.jpg) 0 0 / 100% 100% no-repeat fixed, rgb(232 216 182)",
+                  textured=True),
     "letterhead": Paper("Letterhead with your monogram", "rgb(252 250 244)", letterhead=True),
 }
 

@@ -23,5 +23,5 @@ def write_letter_pdf(letter, max_pages=None, seconds=None):
         html = compose_letter_html(letter)
         return renderer.render(html, values["page_size"], values["paper"], values["hand"], max_pages, None,
                                archival=bool(values.get("archival")), extra_pages=envelope_pages(values),
-                               letter_css=letter_css(values), finisher=letter_pen(values, letter.seed))
+                               letter_css=letter_css(values, letter.seed), finisher=letter_pen(values, letter.seed))
 

@@ -25,14 +25,30 @@ OWN_LOOKS = 6
 LATER_LOOKS = 2
 
 
-def letter_css(values):
-    """Return the letter's own stylesheet: what does not change with the seed, so it is parsed once per look."""
+def letter_css(values, seed=0):
+    """Return the letter's own stylesheet: one of a few for its looks, so each is parsed once, not per letter."""
     realism = REALISM[values.get("realism") or DEFAULT_REALISM]
     rules = [] if realism.varied_letters else unvaried_rules()
     signer = signature_hand(values)
     if signer != values["hand"]:
         rules.append(signature_css(values["hand"], signer))
+    if PAPERS[values["paper"]].textured:
+        rules.append(sheet_cut(seed))
     return "".join(rules)
+
+
+SHEET_PLACES = 4  # a textured sheet is cut from its paper at one of 4 x 4 places
+
+
+def sheet_cut(seed):
+    """Return the rule that cuts this letter's sheet from its paper's texture, at a place chosen by the seed.
+
+    Two letters seldom share a sheet, as no two sheets of real paper are alike, and the stylesheet
+    is still one of SHEET_PLACES squared, each parsed once.
+    """
+    number = int(hashlib.sha256(f"sheet:{seed}".encode()).hexdigest(), 16) % SHEET_PLACES ** 2
+    across, down = (100 * place / (SHEET_PLACES - 1) for place in divmod(number, SHEET_PLACES))
+    return f"@page {{ background-size: 118% 118%; background-position: {across:.0f}% {down:.0f}%; }}\n"
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,7 @@ class Looks:
     salutation: str
     closing: str
     signature: str
+    dateline: str
 
     def paragraph(self, number):
         """Return the look of the body's paragraph `number` (from 1)."""
@@ -62,8 +79,9 @@ def letter_looks(values, seed):
     ruled = PAPERS[values["paper"]].ruled
     paragraphs = paragraph_looks(realism, rng, ruled, ink_rgb(values["ink"]))
     salutation, closing = small_tilts(realism, rng, ruled)
-    return Looks(tuple(paragraphs), salutation, closing,
-                 signature_look(realism, rng, joined=signature_hand(values) in JOINED_HANDS))
+    signature = signature_look(realism, rng, joined=signature_hand(values) in JOINED_HANDS)
+    dateline, salutation_place, closing_place = placed_by_hand(realism, rng)
+    return Looks(tuple(paragraphs), salutation + salutation_place, closing + closing_place, signature, dateline)
 
 
 def signature_hand(values):
@@ -110,6 +128,20 @@ def small_tilts(realism, rng, ruled):
     """Return a small tilt for the greeting and the closing, which are written apart from the body."""
     tilts = [rng.uniform(-1, 1) * realism.slope_deg * 1.5 * (RULED_SLOPE if ruled else 1) for _ in range(2)]
     return tuple(f"transform: rotate({tilt:.3f}deg); transform-origin: 0 50%;" for tilt in tilts)
+
+
+def placed_by_hand(realism, rng):
+    """Return where the date, the greeting and the closing sit: placed by a hand, not a ruler.
+
+    Each moves from its set place by up to its PLACES share of the realism's drift (in mm per
+    natural drift): the date in from the right edge, the greeting and the closing along the line.
+    """
+    scale = realism.drift_mm / REALISM[DEFAULT_REALISM].drift_mm
+    date, greeting, closing = (rng.uniform(*PLACES[part]) * scale for part in ("date", "greeting", "closing"))
+    return (f"margin-right: {date:.2f}mm;", f" margin-left: {greeting:.2f}mm;", f" margin-left: {closing:.2f}mm;")
+
+
+PLACES = {"date": (0.0, 7.0), "greeting": (-1.0, 2.5), "closing": (-9.0, 9.0)}  # mm, for a natural hand
 
 
 def signature_look(realism, rng, joined):

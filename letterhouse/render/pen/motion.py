@@ -17,6 +17,10 @@ SPACE_KEPT = 0.7  # the ink gap between words keeps at least this share of itsel
 INK_GAP = 1.0  # ... and is never less than this share of the space's own width: words never run together
 LEAN_REACH = 0.45  # ems: how far above or below its middle a leaning letter's body (a capital, an ascender) reaches
 PIVOT = 0.22  # ems above the baseline: about the middle of a small letter
+INK_WAVE_EMS = 3.0  # the pen presses harder and lighter along a word over about this many ems
+LETTER_TONE = 0.08  # each letter's own ink, beside its word's: more, and the tone steps from letter to letter
+DASH_GAP = 0.06  # ems of ink gap kept on either side of a hyphen or dash, which a joined hand would swallow
+DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 RECENT = 3  # a glyph never takes any of the shapes its last few writings took
 
 
@@ -72,7 +76,8 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
         angle, dy, slant, tall, wide = angle + climb, dy + rise, slant + lean, tall * capital, wide * capital
     dx += kept_spaces(written, dx, wide, slant)
     from_word = (written.xs - first_of(written.xs, written.words)[written.words]) / written.ems
-    darkness = ink_darkness(style, pressure, from_word, rng.uniform(-1, 1, size=len(glyphs)))
+    phases = rng.uniform(0, 2 * math.pi, size=written.words.max() + 1)[written.words]
+    darkness = ink_darkness(style, pressure, from_word, phases, rng.uniform(-1, 1, size=len(glyphs)))
     placed = placements(glyphs, (angle, wide, tall, slant), dx, dy, darkness, variants(glyphs, rng),
                         written.advances)
     return placed, line_moves(glyphs, line_dx, line_dy, written.ems)
@@ -184,7 +189,8 @@ def kept_spaces(written, dx, wide, slant):
             was = (written.xs[start] + written.inks[start, 0] * ems[start]
                    - written.xs[last] - written.inks[last, 1] * ems[last])
             gap = ink_left[start] - ink_right[last]  # both words have had the line's push so far
-            push += max(max(SPACE_KEPT * was, INK_GAP * space) - gap, 0.0)
+            dash = DASH_GAP * ems[start] if {written.texts_of[last], written.texts_of[start]} & DASHES else 0.0
+            push += max(max(SPACE_KEPT * was, INK_GAP * space, dash) - gap, 0.0)
         extra[first:stop] = push / ems[first:stop]
         previous[line] = (inked[-1], push)
     return extra
@@ -269,9 +275,10 @@ def line_numbers(glyphs):
 
 def word_numbers(glyphs, lines):
     """Return each glyph's word: a new word after a space, or on a new line or text block."""
-    numbers, word, previous = [], 0, None
+    numbers, word, previous, previous_dash = [], 0, None, False
     for glyph, line in zip(glyphs, lines):
-        gap = glyph.text.isspace() or not glyph.text
+        gap = glyph.text.isspace() or not glyph.text or glyph.text in DASHES or previous_dash
+        previous_dash = glyph.text in DASHES
         if previous is not None and (gap or line != previous[0] or glyph.block != previous[1]):
             word += 1
         numbers.append(word)
@@ -349,10 +356,12 @@ def crowding(xs, word_x0, words, lines, line_x0, line_x1, amount, ems):
     return -amount * late * late * full
 
 
-def ink_darkness(style, word_pressure, from_word, noise):
-    """Return each glyph's ink: a word's own pressure, darker where the pen comes down, a little noise."""
+def ink_darkness(style, word_pressure, from_word, phases, noise):
+    """Return each glyph's ink: a word's own pressure, darker where the pen comes down, swelling and
+    thinning slowly along the word (so neighbours differ by little and a word by much), a little noise."""
     start = numpy.exp(-numpy.maximum(from_word, 0) / 1.2)  # the first letters of a word, where the pen lands
-    return style.ink * (0.5 * word_pressure + 0.6 * start - 0.25 + 0.35 * noise)
+    swell = numpy.sin(2 * math.pi * from_word / INK_WAVE_EMS + phases)
+    return style.ink * (0.5 * word_pressure + 0.6 * start - 0.25 + 0.4 * swell + LETTER_TONE * noise)
 
 
 def variants(glyphs, rng):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy
 
 X_HEIGHT = 0.42  # in ems: above it a stroke is an ascender (close enough for every hand we have)
+ASCENDERS = (-0.04, 0.14)  # an ascender's part above the x-height grows or shrinks by this share
 EDGE_EMS = 0.05  # in a joined hand the warp fades out over this much of each edge
 # ... and its letter changes more inside (taller, wider, leaning), as it cannot move on its own (motion.py)
 JOINED_SHAPE = 1.8
@@ -33,9 +34,11 @@ class Warp:
         shape = JOINED_SHAPE if self.joined else 1.0
         dx = shape * (rng.uniform(-0.07, 0.07) * (x - centre)  # wider or narrower
                       + rng.uniform(-0.07, 0.07) * y)  # leaning more or less
-        dy = shape * (rng.uniform(-0.06, 0.06) * y  # taller or shorter
-                      + rng.uniform(-0.16, 0.16) * numpy.clip(y - X_HEIGHT, 0, None)  # ascenders
-                      + rng.uniform(-0.16, 0.16) * numpy.clip(y, None, 0))  # descenders
+        # Heights change less, and ascenders hardly shrink, in every hand: an l or a b cut down to
+        # the height of an e or an o reads as that letter ("place" read as "peace").
+        dy = (rng.uniform(-0.04, 0.04) * y  # taller or shorter
+              + rng.uniform(*ASCENDERS) * numpy.clip(y - X_HEIGHT, 0, None)
+              + rng.uniform(-0.12, 0.12) * numpy.clip(y, None, 0))  # descenders
         for _ in range(2):  # slow waves, about a cycle an em: faster ones would thin and thicken the strokes
             dx += wave(rng, x, y, 0.027)
             dy += wave(rng, x, y, 0.027)
