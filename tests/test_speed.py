@@ -64,7 +64,7 @@ def test_a_letters_own_stylesheet_is_one_of_a_few_whatever_its_seed(thank_you, p
     assert first != again
     values = dict(thank_you.values, paper=paper)
     sheets = {letter_css(values, seed) for seed in range(200)}
-    assert len(sheets) == (16 if paper == "cream" else 1)  # a textured paper is cut at one of 16 places
+    assert (16 < len(sheets) <= 64) if paper == "cream" else len(sheets) == 1  # a textured paper: one of 64 cuts
     renderer = get_renderer()
     assert renderer.letter_stylesheet(letter_css(values, 7)) is renderer.letter_stylesheet(letter_css(values, 7))
 

@@ -37,7 +37,7 @@ def letter_css(values, seed=0):
     return "".join(rules)
 
 
-SHEET_PLACES = 4  # a textured sheet is cut from its paper at one of 4 x 4 places
+SHEET_PLACES = 8  # a textured sheet is cut from its paper at one of 8 x 8 places
 
 
 def sheet_cut(seed):
@@ -48,7 +48,7 @@ def sheet_cut(seed):
     """
     number = int(hashlib.sha256(f"sheet:{seed}".encode()).hexdigest(), 16) % SHEET_PLACES ** 2
     across, down = (100 * place / (SHEET_PLACES - 1) for place in divmod(number, SHEET_PLACES))
-    return f"@page {{ background-size: 118% 118%; background-position: {across:.0f}% {down:.0f}%; }}\n"
+    return f"@page {{ background-size: 112% 112%; background-position: {across:.0f}% {down:.0f}%; }}\n"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ SPACE_KEPT = 0.7  # the ink gap between words keeps at least this share of itsel
 INK_GAP = 1.0  # ... and is never less than this share of the space's own width: words never run together
 LEAN_REACH = 0.45  # ems: how far above or below its middle a leaning letter's body (a capital, an ascender) reaches
 PIVOT = 0.22  # ems above the baseline: about the middle of a small letter
+PRESSURE_WAVE_EMS = 14.0  # ... and along a line over this many: a word is not a step of its own
 INK_WAVE_EMS = 3.0  # the pen presses harder and lighter along a word over about this many ems
 LETTER_TONE = 0.08  # each letter's own ink, beside its word's: more, and the tone steps from letter to letter
 DASH_GAP = 0.06  # ems of ink gap kept on either side of a hyphen or dash, which a joined hand would swallow
@@ -77,6 +78,9 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     dx += kept_spaces(written, dx, wide, slant)
     from_word = (written.xs - first_of(written.xs, written.words)[written.words]) / written.ems
     phases = rng.uniform(0, 2 * math.pi, size=written.words.max() + 1)[written.words]
+    along_line = (written.xs - line_extents(written.xs, written.ems, written.lines)[0][written.lines]) / written.ems
+    line_phases = rng.uniform(0, 2 * math.pi, size=written.lines.max() + 1)[written.lines]
+    pressure = 0.3 * pressure + 0.7 * numpy.sin(2 * math.pi * along_line / PRESSURE_WAVE_EMS + line_phases)
     darkness = ink_darkness(style, pressure, from_word, phases, rng.uniform(-1, 1, size=len(glyphs)))
     placed = placements(glyphs, (angle, wide, tall, slant), dx, dy, darkness, variants(glyphs, rng),
                         written.advances)

@@ -37,8 +37,8 @@ class PenStyle:
 
 PEN_STYLES = {
     "natural": PenStyle(warp=1.0, line_rise=0.05, line_slope_deg=0.45, line_bow=0.05, paragraph_rise=0.25,
-                        creep=0.05, crowd=0.15, word_rise=0.035, word_turn_deg=0.9, word_size=0.02, word_aspect=0.04,
-                        word_slant=0.04, glyph_turn_deg=2.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.035,
+                        creep=0.05, crowd=0.15, word_rise=0.035, word_turn_deg=0.9, word_size=0.02, word_aspect=0.03,
+                        word_slant=0.03, glyph_turn_deg=2.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.035,
                         letter_gap=0.015, ink=0.3),
     "hurried": PenStyle(warp=1.2, line_rise=0.07, line_slope_deg=0.8, line_bow=0.08, paragraph_rise=0.35,
                         creep=0.08, crowd=0.2, word_rise=0.05, word_turn_deg=1.5, word_size=0.03, word_aspect=0.06,

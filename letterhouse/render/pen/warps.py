@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy
 
 X_HEIGHT = 0.42  # in ems: above it a stroke is an ascender (close enough for every hand we have)
+WAVE_EMS = 0.02  # the slow waves' reach: more, and Kalam's h read as b, its n as u
 ASCENDERS = (-0.04, 0.14)  # an ascender's part above the x-height grows or shrinks by this share
 EDGE_EMS = 0.05  # in a joined hand the warp fades out over this much of each edge
 # ... and its letter changes more inside (taller, wider, leaning), as it cannot move on its own (motion.py)
@@ -40,8 +41,8 @@ class Warp:
               + rng.uniform(*ASCENDERS) * numpy.clip(y - X_HEIGHT, 0, None)
               + rng.uniform(-0.12, 0.12) * numpy.clip(y, None, 0))  # descenders
         for _ in range(2):  # slow waves, about a cycle an em: faster ones would thin and thicken the strokes
-            dx += wave(rng, x, y, 0.027)
-            dy += wave(rng, x, y, 0.027)
+            dx += wave(rng, x, y, WAVE_EMS)
+            dy += wave(rng, x, y, WAVE_EMS)
         weight = self.edge_weight(x, outline.advance / em) * self.strength
         moved = numpy.stack([x + dx * weight, y + dy * weight], axis=1)
         return moved * em
