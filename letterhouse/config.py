@@ -51,6 +51,12 @@ SETTINGS = (
     Setting("BROKER_QUEUE", "letterhouse", "The broker queue batches are sent to and workers take them from."),
     Setting("BROKER_VISIBILITY_TIMEOUT", 300, "Seconds after which a chunk a worker took and never finished (it "
             "died) is given to another worker."),
+    Setting("CALLBACK_HOSTS", "", "Hosts a batch's callback_url may name, comma-separated: names, *.subdomains, "
+            "IP addresses or networks; an internal address is called only when listed. Empty: no callbacks."),
+    Setting("CALLBACK_RETRY_SECONDS", 20.0, "Seconds before a failed callback is tried again; each later wait is "
+            "three times the last, five tries in all."),
+    Setting("LETTER_RATE_LIMIT", "", "Letters one API client (token, or address on an open API) may ask for, like "
+            "60/minute (per second, minute, hour or day); empty means no limit."),
     Setting("INSTANCE_PATH", str(PROJECT_ROOT / "instance"), "Where the secret key, and by default the job "
             "records and results, are kept."),
     Setting("SECRET_KEY", "", "Signs sessions and CSRF tokens; if empty, the site generates one once and keeps it "
@@ -81,6 +87,11 @@ def config_from_environ(environ=os.environ):
         if raw is not None:
             config[setting.name] = type(setting.default)(raw) if setting.default != "" else raw
     return config
+
+
+def secret_key(config):
+    """Return the secret key the settings give, or the one kept in the instance folder (made once)."""
+    return config["SECRET_KEY"] or instance_secret_key(config["INSTANCE_PATH"])
 
 
 def instance_secret_key(instance_path):

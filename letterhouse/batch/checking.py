@@ -1,13 +1,13 @@
 """Every row of a batch checked before anything is rendered: rows -> checked letters and RowProblems."""
 
 import dataclasses
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
 from letterhouse.batch.dates import read_date
 from letterhouse.batch.letter_data import known_fields, letter_from_object, unknown_field_errors
 from letterhouse.batch.options import NO_OPTIONS, BatchOptions, with_batch_style
+from letterhouse.batch.studio_metadata import METADATA
 from letterhouse.letters.blank import is_blank_text
 from letterhouse.letters.letter import Letter, letter_filename, validate_mapping
 
@@ -46,7 +46,7 @@ class RowLetter:
 
     row: object  # rows.Row, or any record with its ordinal and number
     letter: Letter
-    own: dict = field(default_factory=dict)  # the studio's own columns: into manifest.csv, never into the letter
+    own: dict = field(default_factory=dict)  # the studio's own columns and metadata: into the manifest, never printed
 
     @property
     def filename(self):
@@ -83,11 +83,14 @@ def check_rows(template, row_set, max_problems=None, options=NO_OPTIONS):
     check = BatchCheck(template, total=len(row_set.rows), max_problems=max_problems, options=options)
     check.add_problems(header)
     for row in row_set.rows:
-        letter, errors = row_letter(template, row, options, check_unknown=row_set.header_row is None)
+        is_json = row_set.header_row is None
+        letter, errors = row_letter(template, row, options, check_unknown=is_json)
+        own, own_errors = own_values(row, options, is_json)
+        errors = {**errors, **own_errors}
         check.add_problems([*extra_cell_problems(row), *(RowProblem(row.number, name, message)
                                                          for name, messages in errors.items() for message in messages)])
-        if letter is not None and not header and not row.extra_cells:
-            check.letters.append(RowLetter(row, letter, own_values(row, options)))
+        if letter is not None and not errors and not header and not row.extra_cells:
+            check.letters.append(RowLetter(row, letter, own))
     return check
 
 
@@ -131,15 +134,18 @@ def typed_dates(template, values, order):
     return values, errors
 
 
-def own_values(row, options):
-    """Return the row's cells in the studio's own columns, as text (an absent one as "")."""
-    return {name: own_text(row.values.get(name)) for name in options.own_columns}
-
-
-def own_text(value):
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+def own_values(row, options, is_json=False):
+    """Return (the studio's own data of a row, {name: [message]}): its cells in the studio's own columns (an absent
+    one as ""), then the members of a JSON row's metadata object (checked, with its letter, by letter_from_object)."""
+    own = {name: "" if row.values.get(name) is None else row.values[name] for name in options.own_columns}
+    metadata = row.values.get(METADATA) if is_json and METADATA not in options.own_columns else None
+    if not isinstance(metadata, dict):
+        return own, {}
+    twice = [name for name in metadata if name in own]
+    if twice:
+        return own, {METADATA: [f"“{name}” is one of your own columns and a member of metadata too; give it once."
+                                for name in twice]}
+    return {**own, **metadata}, {}
 
 
 def header_problems(template, row_set, options=NO_OPTIONS):

@@ -17,7 +17,7 @@ from contextlib import closing
 
 from letterhouse.batch.job_records import UNFINISHED
 from letterhouse.batch.job_runner import checked_batch, failure_message
-from letterhouse.batch.manifest import MANIFEST_NAME, Manifest
+from letterhouse.batch.manifest import MANIFEST_NAME, Manifest, keep_manifest
 from letterhouse.batch.options import BatchOptions
 from letterhouse.batch.outputs import OUTPUT_KINDS
 from letterhouse.batch.pool import RenderedLetter, render_task_of, rendered_letter
@@ -118,6 +118,7 @@ def assemble(store, job):
             letters, pages = letters + 1, pages + page_count
         output.add_manifest(MANIFEST_NAME, manifest.as_bytes())
     os.replace(partial, out)
+    keep_manifest(store.manifest_path(job), manifest)
     job.state, job.letters, job.pages, job.done = "done", letters, pages, letters
     job.render_problems = problems
     if store.finish(job):

@@ -13,9 +13,12 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from letterhouse.batch.checking import RowLetter, RowProblem
+from letterhouse.batch.idempotency import remove_expired_answers
 from letterhouse.batch.job_owner import gone_from_this_host
-from letterhouse.batch.job_tables import batch_chunks, batch_jobs
+from letterhouse.batch.job_tables import batch_callbacks, batch_chunks, batch_jobs
+from letterhouse.batch.manifest import MANIFEST_JSON
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, OUTPUT_KINDS
+from letterhouse.batch.rate_limits import remove_old_windows
 from letterhouse.batch.rows import Row
 from letterhouse.letters.letter import Letter
 
@@ -70,6 +73,7 @@ class Job:
     expires: datetime.datetime | None = None
     heartbeat: datetime.datetime | None = None
     options: dict = field(default_factory=dict)  # options.BatchOptions.as_dict(): chosen on upload, kept for a re-check
+    studio_metadata: dict = field(default_factory=dict)  # the studio's own references for the batch, never printed
 
     @property
     def row_problems(self):
@@ -127,6 +131,9 @@ class JobStore:
     def result_path(self, job):
         return self.root / (job.result or f"{job.id}/result{OUTPUT_KINDS[job.output].extension}")
 
+    def manifest_path(self, job):
+        return self.folder(job.id) / MANIFEST_JSON
+
     def expires_at(self, job):
         """Return when a job and its letters will be removed, as an aware datetime."""
         return job.expires
@@ -150,8 +157,10 @@ class JobStore:
             row = connection.execute(select(batch_jobs).where(batch_jobs.c.id == job_id)).mappings().first()
         return Job(**row) if row else None
 
-    def create(self, slug, data, rows_kind, check, owner="", byte_limit=0):
+    def create(self, slug, data, rows_kind, check, owner="", byte_limit=0, metadata=None):
         """Store the rows of a checked batch and the letters checking made as a new job, and return the job.
+
+        :param metadata: the studio's own references for the whole batch (studio_metadata.read_metadata's)
 
         :raise TooMuchStored: when the owner's waiting rows and these would be more than byte_limit (0: no limit).
         """
@@ -163,7 +172,7 @@ class JobStore:
         job = Job(id=secrets.token_urlsafe(12), slug=slug, rows_kind=rows_kind, owner=owner, total=check.total,
                   valid=len(check.letters), problems=problem_rows(check.problems), sample=first_letters(check),
                   digest=check.template.digest, stored_bytes=stored,
-                  options=check.options.as_dict())
+                  options=check.options.as_dict(), studio_metadata=metadata or {})
         job.expires = job.created + UNSTARTED_LIFETIME
         self.folder(job.id).mkdir(parents=True)
         self.rows_path(job).write_bytes(data)
@@ -177,6 +186,7 @@ class JobStore:
         shutil.rmtree(self.folder(job.id), ignore_errors=True)
         with self.engine.begin() as connection:
             connection.execute(delete(batch_chunks).where(batch_chunks.c.job_id == job.id))
+            connection.execute(delete(batch_callbacks).where(batch_callbacks.c.job_id == job.id))
             connection.execute(delete(batch_jobs).where(batch_jobs.c.id == job.id))
 
     def cancel(self, job, message="Cancelled before it was finished."):
@@ -239,7 +249,8 @@ class JobStore:
         job.stored_bytes = 0
 
     def remove_expired(self, now=None):
-        """Delete every job past its expiry that is not being written, and stray folders older than the retention."""
+        """Delete every job past its expiry that is not being written, stray folders older than the retention, and
+        the API's kept answers and rate counts past theirs."""
         now = now or utc_now()
         with self.engine.connect() as connection:
             expired = connection.execute(select(batch_jobs.c.id).where(
@@ -247,6 +258,8 @@ class JobStore:
             known = set(connection.execute(select(batch_jobs.c.id)).scalars())
         for job_id in expired:
             self.delete(Job(id=job_id, slug="", rows_kind=""))
+        remove_expired_answers(self.engine, now)
+        remove_old_windows(self.engine, now.timestamp())
         for folder in self.root.iterdir() if self.root.is_dir() else ():
             modified = datetime.datetime.fromtimestamp(folder.stat().st_mtime, datetime.UTC)
             if folder.name not in known and now - modified > self.retention:  # left by a create that failed

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from letterhouse.batch.checking import BatchCheck, check_rows
 from letterhouse.batch.job_owner import this_process
 from letterhouse.batch.job_records import problem_rows, utc_now
+from letterhouse.batch.manifest import keep_manifest
 from letterhouse.batch.options import BatchOptions
 from letterhouse.batch.pool import default_jobs, start_fork_server
 from letterhouse.batch.rows import RowsError, read_rows
@@ -44,14 +45,24 @@ class ServerRunner(JobRunner):
 
 
 class ThreadRunner(JobRunner):
-    """A background thread in this process that writes queued jobs in turn, for an app without a server."""
+    """A background thread in this process that writes queued jobs in turn, for an app without a server.
 
-    def __init__(self, local_runner):
-        self.local = local_runner
+    :param after: called each time the jobs waiting have been written (their callbacks are then due)
+    """
+
+    def __init__(self, local_runner, after=None):
+        self.local, self.after = local_runner, after
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="letterhouse-batch")
 
     def submit(self, job_id):
-        self.executor.submit(self.local.run_pending)
+        self.executor.submit(self.run_pending)
+
+    def run_pending(self):
+        try:
+            self.local.run_pending()
+        finally:
+            if self.after:
+                self.after()
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,7 @@ def run_job(store, catalog, job, settings, runner):
     else:
         job.state, job.letters, job.pages = "done", result.letters, result.pages
         job.render_problems = problem_rows(result.problems)
+        keep_manifest(store.manifest_path(job), result.manifest)
     job.finished = job.heartbeat = utc_now()
     job.expires = job.finished + store.retention
     store.remove_personal_data(job)  # the rows are personal: keep only the letters

@@ -1,4 +1,4 @@
-"""The job records' table in SQLAlchemy, the engine a database URL names, and its Alembic migrations."""
+"""The job records' tables in SQLAlchemy, the engine a database URL names, and its Alembic migrations."""
 
 import datetime
 from pathlib import Path
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -73,6 +74,7 @@ batch_jobs = Table(
     Column("expires", UtcDateTime, nullable=False, index=True),
     Column("heartbeat", UtcDateTime),  # the runner's last sign of life while running
     Column("options", JSON, nullable=False, default=dict),  # date order, own columns, style: chosen on upload
+    Column("studio_metadata", JSON, nullable=False, default=dict),  # the studio's own references for the batch
 )
 
 
@@ -81,6 +83,42 @@ batch_chunks = Table(
     Column("job_id", String(24), primary_key=True),
     Column("chunk", Integer, primary_key=True),
     Column("letters", Integer, nullable=False),  # letters written (rows that failed are in the chunk's file)
+)
+
+
+batch_callbacks = Table(
+    "batch_callbacks", metadata,  # where a batch's status is POSTed when it ends, and how sending it went
+    Column("job_id", String(24), primary_key=True),
+    Column("url", String(2048), nullable=False),
+    Column("status_url", String(2048), nullable=False),  # the batch's own address, absolute, as its client reached it
+    Column("state", String(16), nullable=False, index=True),  # waiting, sending, retrying, delivered, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt", UtcDateTime),  # when a retry is due, or when an unfinished send is taken back
+    Column("last_error", Text, nullable=False, default=""),
+    Column("delivered", UtcDateTime),
+)
+
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,  # the first answer to an API request made with an Idempotency-Key, kept a while
+    Column("owner", String(80), primary_key=True),  # the client, as batch_jobs.owner names it
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),  # SHA-256 of the method, path, query and body
+    Column("state", String(16), nullable=False),  # started (being answered), answered
+    Column("status", Integer, nullable=False, default=0),
+    Column("headers", JSON, nullable=False, default=list),  # [[name, value], ...] of the answer
+    Column("body", LargeBinary, nullable=False, default=b""),
+    Column("created", UtcDateTime, nullable=False),
+    Column("expires", UtcDateTime, nullable=False, index=True),
+)
+
+
+rate_windows = Table(
+    "rate_windows", metadata,  # requests counted per client and limit, in the current fixed window
+    Column("client", String(80), primary_key=True),
+    Column("name", String(32), primary_key=True),  # which limit, e.g. "letters"
+    Column("window", BigInteger, nullable=False),  # the window's start, whole seconds since the epoch
+    Column("count", Integer, nullable=False),
 )
 
 

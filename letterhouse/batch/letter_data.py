@@ -3,11 +3,12 @@
 import difflib
 import functools
 
+from letterhouse.batch.studio_metadata import METADATA, split_metadata
 from letterhouse.letters.letter import validate_mapping
 
 
 def known_fields(template):
-    """Return the names a row or JSON object may use for this template."""
+    """Return the names a row or JSON object may use for this template's letter."""
     return (*template.form_class.specs, "seed")
 
 
@@ -31,12 +32,14 @@ def letter_from_object(template, mapping, typed_names=()):
     """Return (Letter or None, errors) for JSON data that may name only the template's fields (API, CLI, JSON rows).
 
     Each value must be of the JSON type its field takes (12 for a number, true for yes/no, a string for text
-    and ISO dates); "" is a text field left empty, and null is refused.
+    and ISO dates); "" is a text field left empty, and null is refused. A `metadata` member is the studio's own
+    (studio_metadata.py): checked here, never part of the letter.
 
     :param typed_names: names whose values a person typed as text (the command line's --set)
     """
+    mapping, _, metadata_errors = split_metadata(mapping)
     unknown = unknown_field_errors(template, mapping)
     known = {k: v for k, v in mapping.items() if k not in unknown}
     letter, errors = validate_mapping(template, known, "json", typed_names)
-    errors = {**unknown, **errors}
+    errors = {**unknown, **errors, **({METADATA: metadata_errors} if metadata_errors else {})}
     return (None if errors else letter), errors

@@ -1,4 +1,5 @@
-"""The embedded default's runner process: one per server, writing every queued batch on BATCH_WORKERS processes."""
+"""The embedded default's runner process: one per server, writing every queued batch on BATCH_WORKERS processes,
+and sending their callbacks."""
 
 import logging
 import os
@@ -7,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+from letterhouse.batch.callbacks import callbacks_from_config, send_forever
 from letterhouse.batch.job_records import JobStore
 from letterhouse.batch.job_runner import SWEEP_EVERY, LocalRunner, RunnerSettings
 from letterhouse.batch.job_tables import database_engine, sqlite_url, upgrade_database
@@ -61,7 +63,7 @@ def run_local_worker(config, poll=1.0, parent=None):
     """
     store = open_job_store(config)
     runner = LocalRunner(store, catalog_from_config(config), RunnerSettings.from_config(config))
-    stop = threading.Event()
+    stop = send_forever(callbacks_from_config(store, config))  # and when a batch ends, its callback is sent
 
     def stop_now(signum, frame):
         stop.set()

@@ -14,12 +14,13 @@ from letterhouse.batch.pool import default_jobs, render_in_order, render_task_of
 
 @dataclass
 class BatchResult:
-    """What a batch wrote: letters, pages, the rows that failed while rendering, and how long it took."""
+    """What a batch wrote: letters, pages, the rows that failed while rendering, its manifest, and how long it took."""
 
     letters: int = 0
     pages: int = 0
     problems: list = field(default_factory=list)
     seconds: float = 0.0
+    manifest: Manifest | None = None
 
     @property
     def rate(self):
@@ -45,6 +46,7 @@ def write_batch(check, out, kind=None, jobs=None, duplex=False, max_pages=None, 
                 if on_progress:
                     on_progress(done, total)
             output.add_manifest(MANIFEST_NAME, manifest.as_bytes())
+            result.manifest = manifest
     except BaseException:  # interrupted or failed: leave no half-written file behind
         if partial != Path(out):
             partial.unlink(missing_ok=True)

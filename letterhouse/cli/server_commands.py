@@ -68,6 +68,7 @@ def worker_command(stop_with_parent):
 
         run_local_worker(settings, parent=os.getppid() if stop_with_parent else None)
         return
+    from letterhouse.batch.callbacks import callbacks_from_config, send_forever
     from letterhouse.batch.celery_tasks import resend_stalled, stalled_after
     from letterhouse.batch.local_worker import open_job_store, sweep_forever
     from letterhouse.web.app import create_app
@@ -75,6 +76,7 @@ def worker_command(stop_with_parent):
     celery = create_app(settings, run_batches=False).extensions["celery"]  # migrates the database first
     store = open_job_store(settings, pooled=False)
     sweep_forever(store, every=60, also=lambda: resend_stalled(store, celery, stalled_after(settings)))
+    send_forever(callbacks_from_config(store, settings))  # every worker sends the callbacks due; one takes each
     arguments = ["worker", "--loglevel=INFO", "--pool=prefork", "--without-mingle", "--without-gossip",
                  f"--hostname=letterhouse-{os.getpid()}@%h"]
     if settings["BATCH_WORKERS"]:

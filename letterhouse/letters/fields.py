@@ -98,7 +98,8 @@ STYLE_FIELDS = (
 
 # What the web layer's form (flask_wtf.FlaskForm mixed in) adds to a LetterForm: no field may take these names.
 WEB_FORM_NAMES = frozenset({"Meta", "csrf_token", "hidden_tag", "is_submitted", "validate_on_submit"})
-BUILT_IN_NAMES = frozenset(spec.name for spec in COMMON_FIELDS + STYLE_FIELDS) | {"seed", "csrf_token"}
+# "metadata" is a studio's own references beside a letter's fields in JSON (batch/studio_metadata.py), never printed.
+BUILT_IN_NAMES = frozenset(spec.name for spec in COMMON_FIELDS + STYLE_FIELDS) | {"seed", "csrf_token", "metadata"}
 
 
 def name_problem(name):

@@ -2,6 +2,7 @@
 
 from flask import current_app
 
+from letterhouse.batch.callbacks import CallbackSender, callbacks_from_config
 from letterhouse.batch.celery_tasks import CeleryRunner
 from letterhouse.batch.job_runner import LocalRunner, RunnerSettings, ServerRunner, ThreadRunner
 from letterhouse.batch.local_worker import open_job_store
@@ -11,6 +12,7 @@ from letterhouse.web.clients import requesting_client
 from letterhouse.web.extensions import CATALOG
 
 EXTENSION = "letterhouse.batch.jobs"
+CALLBACKS = "letterhouse.batch.callbacks"
 
 
 def init_app(app, run_batches=True):
@@ -21,19 +23,29 @@ def init_app(app, run_batches=True):
         `letterhouse serve`, whose one runner process writes every web worker's batches.
     """
     store = open_job_store(app.config)
+    callbacks = callbacks_from_config(store, app.config)
     if app.config["BROKER_URL"]:
         store.runner = CeleryRunner(celery_init_app(app), store)
     elif run_batches:
-        store.runner = ThreadRunner(LocalRunner(store, app.extensions[CATALOG], RunnerSettings.from_config(app.config)))
+        sender = CallbackSender(callbacks)  # the workers' and the server's runner send theirs themselves
+        local = LocalRunner(store, app.extensions[CATALOG], RunnerSettings.from_config(app.config))
+        store.runner = ThreadRunner(local, after=sender.wake)
+        sender.wake()  # callbacks left to send when this app last stopped
     else:
         store.runner = ServerRunner()
     store.remove_expired()
     app.extensions[EXTENSION] = store
+    app.extensions[CALLBACKS] = callbacks
 
 
 def job_store():
     """Return the current app's JobStore."""
     return current_app.extensions[EXTENSION]
+
+
+def job_callbacks():
+    """Return the current app's Callbacks."""
+    return current_app.extensions[CALLBACKS]
 
 
 def create_job(slug, data, rows_kind, check):
