@@ -39,6 +39,8 @@ SETTINGS = (
             "`letterhouse worker` likewise); 0 means one per core."),
     Setting("BATCH_JOBS_PER_CLIENT", 2,
             "Batches one client (API token or browser session) may have queued or running at once."),
+    Setting("BATCH_QUEUE_LIMIT", 100, "Batches the whole server may have queued or running at once; more get "
+            "HTTP 503 with Retry-After. 0 means no limit."),
     Setting("BATCH_STORED_BYTES_PER_CLIENT", 64 * 1024 * 1024,
             "Bytes of rows one client may have waiting (uploaded, not yet written) at once."),
     Setting("JOB_RETENTION_HOURS", 24, "Hours a batch and its result are kept; an upload nobody starts, one hour."),

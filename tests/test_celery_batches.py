@@ -5,12 +5,13 @@ import datetime
 
 import pytest
 from conftest import BUNDLED_TEMPLATES
+from serving import free_port
 
 import letterhouse.batch.chunks as chunks
-from letterhouse.batch.celery_tasks import delete_queue, make_celery, queue_length, resend_stalled
+from letterhouse.batch.celery_tasks import CeleryRunner, delete_queue, make_celery, queue_length, resend_stalled
 from letterhouse.batch.checking import check_rows
 from letterhouse.batch.chunks import chunk_count, letters_folder, write_chunk
-from letterhouse.batch.job_records import JobStore
+from letterhouse.batch.job_records import JobStore, QueueUnavailable
 from letterhouse.batch.job_runner import RunnerSettings
 from letterhouse.batch.job_tables import database_engine, upgrade_database
 from letterhouse.batch.rows import read_rows
@@ -89,3 +90,16 @@ def test_a_chunk_stops_between_letters_when_its_batch_is_cancelled(store, catalo
     write_chunk(store, catalog, RunnerSettings(), job.id, 2)
     assert rendered == ["Guest41 Smith"]
     assert not store.folder(job.id).exists() and store.get(job.id).state == "cancelled"
+
+
+def test_a_batch_started_while_the_broker_is_away_stays_checked_and_says_so(tmp_path):
+    celery = make_celery(load_settings({"BROKER_URL": f"redis://127.0.0.1:{free_port()}/0"}))  # nothing listens
+    engine = database_engine(f"sqlite:///{tmp_path / 'records.sqlite3'}")
+    upgrade_database(engine)
+    store = JobStore(engine, tmp_path / "results", retention_hours=24)
+    store.runner = CeleryRunner(celery, store)
+    template = catalog_from_config(load_settings({"TEMPLATES": str(BUNDLED_TEMPLATES)})).usable_template("anniversary")
+    job = store.create("anniversary", ROWS, "csv", check_rows(template, read_rows(ROWS, "csv")), owner="token:x")
+    with pytest.raises(QueueUnavailable, match="cannot be reached just now"):
+        store.start(job)
+    assert store.get(job.id).state == "checked"

@@ -17,6 +17,8 @@ from letterhouse.batch.job_records import (
     MAX_ATTEMPTS,
     STALE_AFTER,
     JobStore,
+    QueueFull,
+    QueueUnavailable,
     TooManyBatches,
     TooMuchStored,
     utc_now,
@@ -172,3 +174,28 @@ def test_requests_starting_batches_at_once_cannot_both_pass_the_clients_limit(st
         thread.join()
     assert sorted(map(str, outcomes)) == ["True", "True"] + ["refused"] * 4
     assert store.unfinished_for("session:visitor") == 2
+
+
+def test_the_server_takes_only_so_many_batches_at_once_whoever_starts_them(store, template):
+    store.runner = type("Recorder", (), {"submit": lambda self, job_id: None})()
+    first, second = upload(store, template, owner="session:a"), upload(store, template, owner="session:b")
+    assert store.start(first, queue_limit=1)
+    with pytest.raises(QueueFull, match="writing 1 batches already"):
+        store.start(second, queue_limit=1)
+    assert store.get(second.id).state == "checked"
+    assert store.start(second, queue_limit=2)
+
+
+def test_a_batch_the_queue_cannot_take_stays_checked_to_be_started_again(store, template):
+    class BrokerAway:
+        def submit(self, job_id):
+            raise QueueUnavailable("The batch queue cannot be reached just now.")
+
+    job = upload(store, template)
+    store.runner = BrokerAway()
+    with pytest.raises(QueueUnavailable):
+        store.start(job)
+    kept = store.get(job.id)
+    assert (kept.state, kept.result) == ("checked", "") and kept.expires - kept.created <= datetime.timedelta(hours=1)
+    store.runner = type("Recorder", (), {"submit": lambda self, job_id: None})()
+    assert store.start(kept) and store.get(job.id).state == "queued"

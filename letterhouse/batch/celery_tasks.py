@@ -9,6 +9,7 @@ from celery.signals import worker_process_init
 from kombu.exceptions import ChannelError
 
 from letterhouse.batch.chunks import chunk_count, write_chunk
+from letterhouse.batch.job_records import QueueUnavailable
 from letterhouse.batch.job_runner import JobRunner, RunnerSettings
 from letterhouse.batch.local_worker import open_job_store
 from letterhouse.letters.catalog import catalog_from_config
@@ -116,11 +117,13 @@ class CeleryRunner(JobRunner):
         self.celery, self.store = celery, store
 
     def submit(self, job_id):
+        """Send the job's chunks; raise QueueUnavailable when the broker is away (chunks already sent then find the
+        job not started, and do nothing)."""
         job = self.store.get(job_id)
         try:
             for chunk in range(chunk_count(job)):
                 self.celery.send_task(WRITE_CHUNK, args=[job_id, chunk])
-        except Exception:  # the broker is away: the batch fails now, saying so, rather than waiting forever
+        except Exception as error:  # kombu's, redis's or a socket's: whatever the broker being away raises
             LOGGER.exception("Batch %s could not be sent to the broker", job_id)
-            job.state, job.message = "failed", "The batch could not be queued just now. Please start it again."
-            self.store.finish(job)
+            raise QueueUnavailable("The batch queue cannot be reached just now; start the batch again in a "
+                                   "little while.") from error

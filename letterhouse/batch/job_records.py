@@ -97,6 +97,18 @@ class TooManyBatches(Exception):
                          "start this one when one of them has finished.")
 
 
+class QueueFull(Exception):
+    """The server has as many batches under way as it takes at once (BATCH_QUEUE_LIMIT)."""
+
+    def __init__(self, limit):
+        super().__init__(f"The server is writing {limit} batches already, as many as it takes at once; "
+                         "start this one in a minute or two.")
+
+
+class QueueUnavailable(Exception):
+    """The runner cannot take a batch just now: the queue it sends batches to (the broker) cannot be reached."""
+
+
 class TooMuchStored(Exception):
     """A client's rows waiting to be written would take more room than its share."""
 
@@ -287,10 +299,12 @@ class JobStore:
 
     # starting
 
-    def start(self, job, client_limit=0, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False):
+    def start(self, job, client_limit=0, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False, queue_limit=0):
         """Queue a checked job on the runner; return False if it cannot start (or another request started it).
 
         :raise TooManyBatches: when the job's owner already has client_limit batches under way (0: no limit).
+        :raise QueueFull: when the server has queue_limit batches under way, everyone's (0: no limit).
+        :raise QueueUnavailable: when the runner cannot take it just now (the broker is away); it stays checked.
         """
         if job.state != "checked" or (job.problems and not skip_invalid) or not job.valid:
             return False
@@ -299,19 +313,26 @@ class JobStore:
                        result=result, expires=utc_now() + self.retention)
         with self.engine.begin() as connection:  # one request wins, even across servers
             one_owner_at_a_time(connection, job.owner)  # so two requests at once cannot both pass the limit
-            unfinished = connection.execute(select(func.count()).where(
-                batch_jobs.c.owner == job.owner, batch_jobs.c.state.in_(UNFINISHED))).scalar_one()
-            if client_limit and unfinished >= client_limit:
-                raise TooManyBatches(client_limit)
+            refuse_over_limits(connection, job.owner, client_limit, queue_limit)
             if connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "checked")
                                   .values(**claimed)).rowcount != 1:
                 return False
-        for name, value in claimed.items():
-            setattr(job, name, value)
         if self.runner is None:
             raise RuntimeError("This job store was made without a runner, so it cannot start jobs.")
-        self.runner.submit(job.id)
+        try:
+            self.runner.submit(job.id)
+        except QueueUnavailable:
+            self.unstart(job)
+            raise
+        for name, value in claimed.items():
+            setattr(job, name, value)
         return True
+
+    def unstart(self, job):
+        """Put a queued job back as checked (its runner could not take it), to be started again."""
+        with self.engine.begin() as connection:
+            connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "queued")
+                               .values(state="checked", result="", expires=job.expires))
 
     # for runners
 
@@ -422,6 +443,15 @@ class JobStore:
             return connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id,
                                                                batch_jobs.c.state.in_(UNFINISHED))
                                       .values(**values, finished=job.finished, expires=job.expires)).rowcount == 1
+
+
+def refuse_over_limits(connection, owner, client_limit, queue_limit):
+    """Raise TooManyBatches or QueueFull when the owner, or the whole server, has its share of batches under way."""
+    under_way = select(func.count()).where(batch_jobs.c.state.in_(UNFINISHED))
+    if client_limit and connection.execute(under_way.where(batch_jobs.c.owner == owner)).scalar_one() >= client_limit:
+        raise TooManyBatches(client_limit)
+    if queue_limit and connection.execute(under_way).scalar_one() >= queue_limit:
+        raise QueueFull(queue_limit)
 
 
 def one_owner_at_a_time(connection, owner):

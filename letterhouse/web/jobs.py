@@ -60,8 +60,9 @@ def refuse_if_busy():
 
 
 def start_job(job, output=DEFAULT_OUTPUT, duplex=False, skip_invalid=False):
-    """Start a checked job with the app's per-client limit; see JobStore.start."""
+    """Start a checked job within the app's per-client and server-wide limits; see JobStore.start."""
     return job_store().start(job, client_limit=current_app.config["BATCH_JOBS_PER_CLIENT"],
+                             queue_limit=current_app.config["BATCH_QUEUE_LIMIT"],
                              output=output, duplex=duplex, skip_invalid=skip_invalid)
 
 
