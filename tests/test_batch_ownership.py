@@ -106,3 +106,21 @@ def test_uploads_waiting_on_the_site_count_against_a_share_of_bytes(app, client)
     assert refused.status_code == 429 and "waiting to be written" in refused.get_data(as_text=True)
     assert len(results_folders(app)) == 1
     assert upload_on_site(app.test_client(), big).status_code == 303  # another visitor has a share of their own
+
+
+def start_on_site(client, job_url):
+    page = client.get(job_url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post(f"{job_url}/start", data={"csrf_token": token})
+
+
+def test_when_the_server_has_its_fill_of_batches_the_site_asks_to_come_back_later(app, client):
+    app.config["BATCH_QUEUE_LIMIT"] = 1
+    assert start_on_site(client, upload_on_site(client).headers["Location"]).status_code == 303
+    stranger = app.test_client()
+    job_url = upload_on_site(stranger).headers["Location"]
+    refused = start_on_site(stranger, job_url)
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "60"
+    assert "as many as it takes at once" in refused.get_data(as_text=True)
+    app.config["BATCH_QUEUE_LIMIT"] = 2
+    assert start_on_site(stranger, job_url).status_code == 303  # the upload was kept, to be started again

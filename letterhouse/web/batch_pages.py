@@ -8,7 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
 from letterhouse.batch.dates import DATE_ORDERS
-from letterhouse.batch.job_records import TooManyBatches, TooMuchStored
+from letterhouse.batch.job_records import QueueFull, QueueUnavailable, TooManyBatches, TooMuchStored
 from letterhouse.batch.options import BatchOptions, options_message, read_batch_options, style_form_class
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.row_values import column_hint
@@ -23,6 +23,7 @@ from letterhouse.web.problems import problem_response
 
 bp = Blueprint("batch", __name__)
 FIRST_LETTERS_SHOWN = 3  # letters pictured on the check page before Start; any other row on request
+QUEUE_RETRY_AFTER = 60  # seconds: a full or unreachable queue is likely to take batches again by then
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,9 @@ def start(slug, job_id):
                             skip_invalid=bool(request.form.get("skip_invalid")))
     except TooManyBatches as error:
         return job_page(slug, job_id, problem=str(error), status=429)
+    except (QueueFull, QueueUnavailable) as error:
+        page, status = job_page(slug, job_id, problem=str(error), status=503)
+        return page, status, {"Retry-After": str(QUEUE_RETRY_AFTER)}
     if not started and job.state == "checked":
         return job_page(slug, job_id, problem="These rows have problems: mend them and upload the file again, "
                                               "or choose to leave those rows out.", status=409)
