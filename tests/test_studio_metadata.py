@@ -13,7 +13,7 @@ from letterhouse.batch.letter_data import letter_from_object
 from letterhouse.batch.manifest import keep_manifest, kept_manifest
 from letterhouse.batch.options import read_batch_options
 from letterhouse.batch.rows import read_rows
-from letterhouse.batch.studio_metadata import MAX_METADATA_BYTES, metadata_from_text, read_metadata
+from letterhouse.batch.studio_metadata import MAX_MEMBERS, MAX_TEXT_LENGTH, metadata_from_text, read_metadata
 from letterhouse.batch.writing import write_batch
 from letterhouse.config import load_settings
 from letterhouse.letters.catalog import catalog_from_config
@@ -40,7 +40,7 @@ def problems_of(check):
 
 def test_a_letters_metadata_is_checked_and_kept_out_of_the_letter(template):
     letter, errors = letter_from_object(template, {"sender_name": "Sam", "years": 3, "recipient_name": "Chris",
-                                                   "metadata": {"order": SECRET, "lines": [1, 2]}})
+                                                   "metadata": {"order": SECRET, "lines": 2, "paid": True}})
     assert errors == {} and "metadata" not in letter.values
     assert SECRET not in json.dumps(letter.values, default=str)
 
@@ -50,17 +50,23 @@ def test_a_letters_metadata_is_checked_and_kept_out_of_the_letter(template):
     ([SECRET], "not a list"),
     (None, "not null"),
     (7, "not a number"),
-    ({"note": "x" * MAX_METADATA_BYTES}, f"metadata may take at most {MAX_METADATA_BYTES} bytes as compact JSON"),
+    ({"lines": [1, 2]}, "metadata's “lines” must be text, a number, true, false or null, not a list"),
+    ({"customer": {"id": 7}}, "not an object: keep references here, not documents"),
+    ({"note": "x" * (MAX_TEXT_LENGTH + 1)}, f"metadata's “note” may be at most {MAX_TEXT_LENGTH} characters; it has"),
+    ({"": "x"}, "Each name in metadata must be 1 to 40 characters; “” has 0."),
+    ({"n" * 41: "x"}, "has 41"),
+    ({f"k{n}": n for n in range(MAX_MEMBERS + 1)}, f"at most {MAX_MEMBERS} members; this has {MAX_MEMBERS + 1}"),
+    ({"big": 1e400}, "metadata's “big” is a number too large to be read"),
 ])
-def test_metadata_that_is_not_a_small_object_is_refused_by_name(template, metadata, says):
+def test_metadata_that_is_not_a_few_references_is_refused_by_name(template, metadata, says):
     letter, errors = letter_from_object(template, {"sender_name": "Sam", "years": 3, "recipient_name": "Chris",
                                                    "metadata": metadata})
     assert letter is None and list(errors) == ["metadata"] and says in errors["metadata"][0]
 
 
-def test_the_size_bound_counts_bytes_not_characters():
-    assert read_metadata({"n": "é" * 2040})[1] == []  # 4,088 bytes
-    assert read_metadata({"n": "é" * 2050})[1] != []  # 4,108 bytes
+def test_the_bounds_are_counted_in_characters():
+    assert read_metadata({"n": "é" * MAX_TEXT_LENGTH, "ü" * 40: None})[1] == []
+    assert read_metadata({f"k{n}": n for n in range(MAX_MEMBERS)})[1] == []
 
 
 def test_metadata_from_a_query_string_is_json_text():
@@ -110,7 +116,7 @@ def test_a_csv_rows_own_columns_are_its_metadata(template, tmp_path):
 
 def test_a_rows_bad_metadata_is_that_rows_problem(template):
     rows = [{"sender_name": "Sam", "years": 3, "recipient_name": "Chris", "metadata": "ORDER-1"},
-            {"sender_name": "Sam", "years": 3, "recipient_name": "Alex", "metadata": {"x": "y" * MAX_METADATA_BYTES}},
+            {"sender_name": "Sam", "years": 3, "recipient_name": "Alex", "metadata": {"x": "y" * 501}},
             {"order_id": 1, "sender_name": "Sam", "years": 3, "recipient_name": "Kim", "metadata": {"order_id": 2}}]
     check = checked(template, rows, own_columns="order_id")
     assert [problem.row for problem in check.problems] == [1, 2, 3] and check.letters == []

@@ -5,6 +5,7 @@ import json
 import re
 
 from flask import Blueprint, current_app, g, request, url_for
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 import letterhouse.web.api_batches as api_batches
@@ -18,9 +19,11 @@ from letterhouse.letters.wording import template_text
 from letterhouse.render.glyph_coverage import coverage_notes
 from letterhouse.web.downloads import attachment
 from letterhouse.web.extensions import current_catalog, write_pdf
+from letterhouse.web.idempotent import idempotent
 from letterhouse.web.letter_schemas import template_schema
 from letterhouse.web.openapi import openapi_document, query_parameter_names
 from letterhouse.web.problems import PROBLEM_KINDS, ApiError, http_problem_code, problem_response
+from letterhouse.web.rate_limiting import rate_limited
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_blueprint(api_batches.bp)
@@ -49,6 +52,12 @@ def http_error(error):
     detail = error.description if ours else PLAIN_DETAILS.get(error.code, error.description)
     headers = {"Allow": ", ".join(error.valid_methods or ())} if error.code == 405 else None
     return problem_response(http_problem_code(error.code or 500), detail, headers)
+
+
+@bp.errorhandler(OperationalError)
+def database_unavailable(error):
+    current_app.logger.exception("The database cannot be reached")
+    return problem_response("database-unavailable", "The database cannot be reached just now; try again shortly.")
 
 
 @bp.errorhandler(Exception)
@@ -149,6 +158,8 @@ def template(slug):
 
 
 @bp.post("/letters/<slug>")
+@rate_limited("letters")
+@idempotent()
 def letter(slug):
     """Write one letter from a JSON object and answer with its PDF."""
     letter = letter_from_body(slug)

@@ -6,15 +6,22 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 
+from letterhouse.batch.callback_urls import AllowedHosts, CallbackRefused, resolved_target
+from letterhouse.batch.callbacks import SIGNATURE_HEADER
+from letterhouse.batch.callbacks import callback_secret as client_callback_secret
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
-from letterhouse.batch.job_records import ENDED, TooManyBatches, TooMuchStored
+from letterhouse.batch.job_records import ENDED, QueueFull, QueueUnavailable, TooManyBatches, TooMuchStored
+from letterhouse.batch.job_status import job_status
+from letterhouse.batch.manifest import kept_manifest
 from letterhouse.batch.options import options_message, read_batch_options, style_form_class
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.rows import RowsError, TooManyRows, read_rows
+from letterhouse.batch.studio_metadata import metadata_from_text
 from letterhouse.letters.field_types import BOOLEAN_WORDS
 from letterhouse.web.clients import requesting_client
 from letterhouse.web.extensions import current_catalog
-from letterhouse.web.jobs import create_job, job_store, owned_job, refuse_if_busy, start_job
+from letterhouse.web.idempotent import idempotent
+from letterhouse.web.jobs import create_job, job_callbacks, job_store, owned_job, refuse_if_busy, start_job
 from letterhouse.web.problems import ApiError
 
 bp = Blueprint("batches", __name__)  # registered on the API's blueprint: its URLs, token and errors apply
@@ -23,10 +30,12 @@ PAGE_SIZE, MAX_PAGE_SIZE = 20, 100  # batches listed at once, unless `limit` say
 
 
 @bp.post("/templates/<slug>/batches")
+@idempotent("BATCH_MAX_CONTENT_LENGTH")
 def start_batch(slug):
     """Check a JSON array or CSV of rows and start writing their letters in the background."""
     template = current_catalog().usable_template(slug)
     options, studio = batch_options(), studio_options(template)
+    metadata, callback_url = batch_metadata(), checked_callback_url()
     request.max_content_length = current_app.config["BATCH_MAX_CONTENT_LENGTH"]
     kind = ROWS_KINDS.get(request.mimetype)
     if kind is None:
@@ -35,16 +44,46 @@ def start_batch(slug):
     data = request.get_data()
     check = check_rows(template, read_body_rows(data, kind), max_problems=MAX_PROBLEMS_KEPT, options=studio)
     refuse_problems(check, options["skip_invalid"])
-    job = keep_rows(slug, data, kind, check)
-    try:
-        start_job(job, **options)
-    except TooManyBatches as error:  # another batch of this client's started meanwhile
-        job_store().delete(job)
-        raise ApiError("too-many-batches", str(error)) from None
+    job = keep_rows(slug, data, kind, check, metadata)
+    if callback_url:
+        job_callbacks().register(job.id, callback_url, url_for(".batch", batch_id=job.id, _external=True))
+    start_kept(job, options)
     response = jsonify(batch_status(job_store().get(job.id)))
     response.status_code = 201
     response.headers["Location"] = url_for(".batch", batch_id=job.id)
     return response
+
+
+def start_kept(job, options):
+    """Start a kept job, or remove it and say why it cannot start now (429, or 503 when the queue cannot take it)."""
+    try:
+        start_job(job, **options)
+    except (TooManyBatches, QueueFull, QueueUnavailable) as error:  # another of this client's started meanwhile,
+        job_store().delete(job)  # or the server is full, or its broker away
+        code = {TooManyBatches: "too-many-batches", QueueFull: "queue-full"}.get(type(error), "queue-unavailable")
+        raise ApiError(code, str(error)) from None
+
+
+def batch_metadata():
+    """Return the batch's own metadata from the query string (a JSON object), or {}."""
+    if "metadata" not in request.args:
+        return {}
+    metadata, messages = metadata_from_text(request.args["metadata"])
+    if messages:
+        raise ApiError("invalid-parameter", messages[0], parameter="metadata")
+    return metadata
+
+
+def checked_callback_url():
+    """Return the batch's callback_url once this server would call it (CALLBACK_HOSTS, resolved now), or ""."""
+    url = request.args.get("callback_url")
+    if url is None:
+        return ""
+    try:
+        resolved_target(url, callback_hosts())
+    except CallbackRefused as error:
+        raise ApiError("invalid-callback", str(error), parameter="callback_url") from None
+    return url
 
 
 def refuse_problems(check, skip_invalid):
@@ -57,11 +96,11 @@ def refuse_problems(check, skip_invalid):
         raise ApiError("invalid-rows", "No row can become a letter.", rows=row_errors(check.problems))
 
 
-def keep_rows(slug, data, kind, check):
+def keep_rows(slug, data, kind, check, metadata):
     """Keep the rows as a job of this client's, if its share allows: a refused batch leaves nothing behind."""
     try:
         refuse_if_busy()
-        return create_job(slug, data, kind, check)
+        return create_job(slug, data, kind, check, metadata)
     except TooManyBatches as error:
         raise ApiError("too-many-batches", str(error)) from None
     except TooMuchStored as error:
@@ -107,28 +146,10 @@ def row_errors(problems):
 
 
 def batch_status(job):
-    """Return a job as the API shows it, its times in ISO 8601 UTC (null until they happen)."""
-    status = {"id": job.id, "template": job.slug, "state": job.state, "rows": job.total,
-              "letters_to_write": job.valid, "done": job.done, "progress": round(job.progress, 3),
-              "letters": job.letters, "pages": job.pages, "output": job.output, "message": job.message,
-              "row_errors": row_errors(job.row_problems), "status_url": url_for(".batch", batch_id=job.id),
-              "created": utc_text(job.created), "started": utc_text(job.started),
-              "finished": utc_text(job.finished), "expires": utc_text(removal_time(job))}
-    if job.state == "done":
-        status["result_url"] = url_for(".batch_result", batch_id=job.id)
-    return status
-
-
-def removal_time(job):
-    """Return when a job will be removed: none is known while it is written (it is kept until it has ended)."""
-    return None if job.state in ("queued", "running") else job.expires
-
-
-def utc_text(moment):
-    """Return an aware datetime as ISO 8601 in UTC to the second, like 2026-06-15T09:30:00Z; None stays None."""
-    if moment is None:
-        return None
-    return moment.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    """Return a job as the API shows it (job_status.py: its callback sends the same), with its callback's progress."""
+    status = job_status(job, url_for(".batch", batch_id=job.id))
+    callback = job_callbacks().state(job.id)
+    return {**status, "callback": callback} if callback else status
 
 
 def stored_job(batch_id):
@@ -188,12 +209,37 @@ def batch(batch_id):
 @bp.get("/batches/<batch_id>/result")
 def batch_result(batch_id):
     """Send a finished batch's ZIP or combined PDF."""
+    job = done_job(batch_id)
+    return send_file(job_store().result_path(job), mimetype=DOWNLOADS[job.output].mimetype, as_attachment=True,
+                     download_name=job.result_name())
+
+
+@bp.get("/callback-secret")
+def callback_secret():
+    """Give this client the secret its batches' callbacks are signed with (HMAC-SHA256 in Letterhouse-Signature)."""
+    return {"secret": client_callback_secret(current_app.config["SECRET_KEY"], requesting_client()),
+            "header": SIGNATURE_HEADER, "callbacks_allowed": bool(callback_hosts())}
+
+
+def callback_hosts():
+    return AllowedHosts.from_setting(current_app.config["CALLBACK_HOSTS"])
+
+
+@bp.get("/batches/<batch_id>/manifest")
+def batch_manifest(batch_id):
+    """List a finished batch's letters: row, file, recipient, pages and the studio's own metadata of each."""
+    job = done_job(batch_id)
+    return {"id": job.id, "metadata": job.studio_metadata,
+            "letters": kept_manifest(job_store().manifest_path(job)) or []}
+
+
+def done_job(batch_id):
+    """Return the client's batch with this id once it is done, or refuse (404, or 409 saying its state)."""
     job = stored_job(batch_id)
     if job.state != "done":
         raise ApiError("batch-not-done", f"This batch is {job.state}, not done."
                        + (f" {job.message}" if job.message else ""), state=job.state)
-    return send_file(job_store().result_path(job), mimetype=DOWNLOADS[job.output].mimetype, as_attachment=True,
-                     download_name=job.result_name())
+    return job
 
 
 @bp.delete("/batches/<batch_id>")

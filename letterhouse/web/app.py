@@ -11,6 +11,7 @@ import letterhouse.web.errors as errors
 import letterhouse.web.health as health
 import letterhouse.web.jobs as jobs
 import letterhouse.web.pages as pages
+import letterhouse.web.rate_limiting as rate_limiting
 import letterhouse.web.security as security
 from letterhouse.config import STATIC_ROOT, instance_secret_key, load_settings
 from letterhouse.letters.catalog import catalog_from_config
@@ -38,10 +39,11 @@ def create_app(test_config=None, run_batches=True):
 
 
 def register_extensions(app, run_batches=True):
-    """Bind extensions, the template catalog and the job store to the app."""
+    """Bind extensions, the template catalog, the job store and the API's rate limits to the app."""
     csrf.init_app(app)
     app.extensions[CATALOG] = catalog_from_config(app.config)
     jobs.init_app(app, run_batches)
+    rate_limiting.init_app(app)
 
 
 def register_blueprints(app):

@@ -48,10 +48,10 @@ def job_callbacks():
     return current_app.extensions[CALLBACKS]
 
 
-def create_job(slug, data, rows_kind, check):
+def create_job(slug, data, rows_kind, check, metadata=None):
     """Keep checked rows as a new job of the requesting client, within its share of stored bytes."""
     return job_store().create(slug, data, rows_kind, check, owner=requesting_client(),
-                              byte_limit=current_app.config["BATCH_STORED_BYTES_PER_CLIENT"])
+                              byte_limit=current_app.config["BATCH_STORED_BYTES_PER_CLIENT"], metadata=metadata)
 
 
 def refuse_if_busy():

@@ -3,6 +3,7 @@
 import functools
 import re
 
+from letterhouse.batch.studio_metadata import METADATA, METADATA_SCHEMA
 from letterhouse.letters.blank import is_blank
 from letterhouse.letters.field_types import FIELD_TYPES
 from letterhouse.letters.fields import COMMON_FIELDS, OWN_WORDS
@@ -46,6 +47,7 @@ def template_schema(template):
     """Return the JSON Schema of a letter's data for one template."""
     properties = {spec.name: field_schema(spec, template.limits) for spec in template.all_fields}
     properties["seed"] = SEED
+    properties[METADATA] = METADATA_SCHEMA
     schema = {
         "$schema": JSON_SCHEMA_DIALECT,
         "title": template.title,

@@ -1,7 +1,10 @@
 """The OpenAPI document's shared parts: schemas, parameters, headers and error responses, each written once."""
 
+from letterhouse.batch.callbacks import MAX_ATTEMPTS, SIGNATURE_HEADER
 from letterhouse.batch.dates import DATE_ORDERS
+from letterhouse.batch.idempotency import LIFETIME
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
+from letterhouse.batch.studio_metadata import METADATA_SCHEMA
 from letterhouse.letters.field_types import BOOLEAN_WORDS
 from letterhouse.letters.fields import STYLE_FIELDS
 from letterhouse.web.api_batches import MAX_PAGE_SIZE, PAGE_SIZE
@@ -54,6 +57,13 @@ HEADERS = {
     "Cache-Control": string_header("no-cache: a client may keep the file but asks again (If-None-Match)."),
     "Accept-Ranges": string_header("bytes: a download can be resumed with Range."),
     "Content-Range": string_header("Which bytes of the result a 206 answer holds."),
+    "RateLimit": string_header("IETF draft-ietf-httpapi-ratelimit-headers: what is left of the client's quota and "
+                               "in how many seconds it is renewed, like \"letters\";r=59;t=42. Sent when "
+                               "LETTER_RATE_LIMIT is set, with successful answers and 429s."),
+    "RateLimit-Policy": string_header("The same draft: the quota and its window in seconds, like "
+                                      "\"letters\";q=60;w=60."),
+    "Idempotent-Replayed": string_header("true: this is the answer first given to the same request with the same "
+                                         "Idempotency-Key, given again (nothing new was written).", enum=["true"]),
 }
 
 
@@ -90,6 +100,18 @@ PARAMETERS = {
     "date_order": query("date_order", "How dates written in numbers alone are read: " + "; ".join(DATE_ORDERS.values())
                         + ". Without it, only dates that read one way. 2026-02-14 and 14 February 2026 need no choice.",
                         {"type": "string", "enum": list(DATE_ORDERS)}),
+    "callback_url": query("callback_url", "Where to POST the batch's status when it ends (done, failed or "
+                          "cancelled), signed (see the callback batchEnded). Only hosts the server's CALLBACK_HOSTS "
+                          "lists; with none listed, any callback_url is a 422 (invalid-callback).",
+                          {"type": "string", "format": "uri", "maxLength": 2048}),
+    "metadata": {"name": "metadata", "in": "query", "required": False, "content": json_content(ref("Metadata")),
+                 "description": "The batch's own references, as JSON text: returned in its status, manifest and "
+                                "callback, never printed."},
+    "Idempotency-Key": {"name": "Idempotency-Key", "in": "header", "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+                        "description": "A key of the client's own (a UUID, say): the same key with the same request "
+                                       f"gets the first answer again for {LIFETIME.days * 24} hours (with "
+                                       "Idempotent-Replayed: true); with another request, a 422."},
     "own_columns": query("own_columns", "Columns (or keys) that are the studio's own, separated by commas, like "
                          "order_id,ref: carried into manifest.csv, never printed.", {"type": "string"}),
     **{spec.name: style_query(spec) for spec in STYLE_FIELDS},
@@ -98,7 +120,9 @@ PARAMETERS = {
 
 # The extension members each kind of problem always carries.
 EXTENSIONS = {"errors": ["invalid-values"], "rows": ["invalid-rows"], "problems": ["template-unavailable"],
-              "parameter": ["unknown-parameter", "invalid-parameter"], "state": ["batch-not-done"]}
+              "parameter": ["unknown-parameter", "invalid-parameter", "invalid-callback"],
+              "state": ["batch-not-done"],
+              "header": ["invalid-header", "idempotency-key-reused", "idempotency-key-in-use"]}
 
 
 def problem_schema():
@@ -123,7 +147,9 @@ def problem_schema():
             "rows": {"type": "array", "items": ref("RowError"), "description": "invalid-rows: each row's problem."},
             "problems": {"type": "array", "items": {"type": "string"},
                          "description": "template-unavailable: each problem as file:line: message."},
-            "parameter": {"type": "string", "description": "unknown-parameter, invalid-parameter: which one."},
+            "parameter": {"type": "string", "description": "unknown-parameter, invalid-parameter, invalid-callback: "
+                                                           "which one."},
+            "header": {"type": "string", "description": "invalid-header and the idempotency problems: which one."},
             "state": {"type": "string", "enum": BATCH_STATES, "description": "batch-not-done: the batch's state."},
         },
         "allOf": [{"if": {"properties": {"code": {"enum": list(codes)}}, "required": ["code"]},
@@ -187,7 +213,43 @@ SCHEMAS = {
             "finished": utc_time("When it was done, failed or cancelled; null until then."),
             "expires": utc_time("When it and its result will be removed; null while it is queued or running "
                                 "(it is kept JOB_RETENTION_HOURS after it ends)."),
+            "metadata": ref("Metadata"),
+            "manifest_url": {"type": "string", "description": "Present once the batch is done: each letter's row, "
+                                                              "file and metadata."},
+            "callback": ref("CallbackProgress"),
         },
+    },
+    "Metadata": METADATA_SCHEMA,
+    "CallbackProgress": {
+        "type": "object", "required": ["url", "state", "attempts", "last_error"],
+        "description": "Present when the batch named a callback_url: how sending its status went.",
+        "properties": {
+            "url": {"type": "string"},
+            "state": {"type": "string", "enum": ["waiting", "sending", "retrying", "delivered", "failed"],
+                      "description": f"waiting for the batch to end; retrying after a failed attempt; failed after "
+                                     f"{MAX_ATTEMPTS}."},
+            "attempts": {"type": "integer", "minimum": 0, "maximum": MAX_ATTEMPTS},
+            "last_error": {"type": "string", "description": "Why the last attempt failed; empty once delivered."}},
+    },
+    "Manifest": {
+        "type": "object", "required": ["id", "metadata", "letters"],
+        "properties": {
+            "id": {"type": "string"},
+            "metadata": ref("Metadata"),
+            "letters": {"type": "array", "description": "In row order, as manifest.csv.", "items": {
+                "type": "object", "required": ["row", "file", "recipient", "pages", "metadata"],
+                "properties": {"row": {"type": "integer"}, "file": {"type": "string"},
+                               "recipient": {"type": "string"}, "pages": {"type": "integer"},
+                               "first_page": {"type": "integer", "description": "In one combined PDF."},
+                               "metadata": {"type": "object", "description": "The row's own columns and the "
+                                                                             "members of its metadata."}}}}},
+    },
+    "CallbackSecret": {
+        "type": "object", "required": ["secret", "header", "callbacks_allowed"],
+        "properties": {
+            "secret": {"type": "string", "description": "The key of this client's callbacks' HMAC-SHA256."},
+            "header": {"type": "string", "const": SIGNATURE_HEADER},
+            "callbacks_allowed": {"type": "boolean", "description": "Whether the server lists any CALLBACK_HOSTS."}},
     },
     "BatchList": {
         "type": "object",
@@ -207,27 +269,44 @@ RESPONSES = {
     "UnknownParameter": problem_reply("A query parameter the call does not take, or a value it cannot.",
                                       "unknown-parameter", "invalid-parameter"),
     "LetterBodyUnreadable": problem_reply("The body is not valid JSON (nested too deeply, not UTF-8, half a UTF-16 "
-                                          "surrogate pair) or not a JSON object; or a query parameter.",
-                                          "invalid-json", "wrong-body", "unknown-parameter", "invalid-parameter"),
+                                          "surrogate pair) or not a JSON object; or a query parameter or "
+                                          "Idempotency-Key that cannot be taken.",
+                                          "invalid-json", "wrong-body", "unknown-parameter", "invalid-parameter",
+                                          "invalid-header"),
     "LetterBodyTooLarge": problem_reply("The body is larger than MAX_CONTENT_LENGTH.", "body-too-large"),
     "NotJson": problem_reply("The body is not application/json.", "unsupported-media-type"),
-    "InvalidValues": problem_reply("Values that do not fit the template's fields, by field; or a letter that "
-                                   "cannot be written (too many pages, too slow, its template fails).",
-                                   "invalid-values", "letter-refused"),
+    "InvalidValues": problem_reply("Values that do not fit the template's fields, by field; a letter that "
+                                   "cannot be written (too many pages, too slow, its template fails); or an "
+                                   "Idempotency-Key first sent with another request.",
+                                   "invalid-values", "letter-refused", "idempotency-key-reused"),
+    "RateLimited": problem_reply("This client has asked for LETTER_RATE_LIMIT letters in the current window.",
+                                 "rate-limited", headers=headers("Retry-After", "RateLimit", "RateLimit-Policy")),
+    "IdempotencyKeyInUse": problem_reply("The first request with this Idempotency-Key is still being answered.",
+                                         "idempotency-key-in-use", headers=headers("Retry-After")),
+    "Unavailable": problem_reply("The server has BATCH_QUEUE_LIMIT batches under way, or its broker or database "
+                                 "is away; nothing of this batch is kept.",
+                                 "queue-full", "queue-unavailable", "database-unavailable",
+                                 headers=headers("Retry-After")),
+    "DatabaseUnavailable": problem_reply("The database is away just now.", "database-unavailable",
+                                         headers=headers("Retry-After")),
     "Busy": problem_reply("This client already has BATCH_JOBS_PER_CLIENT batches queued or running, or "
                           "BATCH_STORED_BYTES_PER_CLIENT bytes of rows waiting; nothing of this batch is kept. "
                           f"Retry-After: {min(RETRY_AFTER_SECONDS.values())} s or more.",
                           "too-many-batches", "too-much-stored", headers=headers("Retry-After")),
     "Letter": {"description": "The letter.", "content": {"application/pdf": {}},
-               "headers": headers("Content-Disposition", "Letterhouse-Seed", "Letterhouse-Pages", "Letterhouse-Notes")},
+               "headers": headers("Content-Disposition", "Letterhouse-Seed", "Letterhouse-Pages", "Letterhouse-Notes",
+                                  "RateLimit", "RateLimit-Policy", "Idempotent-Replayed")},
     "BatchUnreadable": problem_reply("The rows cannot be read (not UTF-8, not an array of objects, too many columns "
-                                     "or empty rows), or a query parameter is unknown or wrong.",
-                                     "unreadable-rows", "invalid-json", "unknown-parameter", "invalid-parameter"),
+                                     "or empty rows), a query parameter is unknown or wrong, or the "
+                                     "Idempotency-Key cannot be taken.",
+                                     "unreadable-rows", "invalid-json", "unknown-parameter", "invalid-parameter",
+                                     "invalid-header"),
     "BatchTooLarge": problem_reply("More than BATCH_MAX_ROWS rows, or larger than BATCH_MAX_CONTENT_LENGTH.",
                                    "too-many-rows", "body-too-large"),
     "RowsNotJsonOrCsv": problem_reply("The body is neither application/json nor text/csv.", "unsupported-media-type"),
-    "InvalidRows": problem_reply("Rows that cannot become letters (and skip_invalid was not set), or none can.",
-                                 "invalid-rows"),
+    "InvalidRows": problem_reply("Rows that cannot become letters (and skip_invalid was not set), or none can; a "
+                                 "callback_url this server will not call; or an Idempotency-Key first sent with "
+                                 "another request.", "invalid-rows", "invalid-callback", "idempotency-key-reused"),
     "NotDone": problem_reply("The batch is not done: queued, running, failed or cancelled (see `state`).",
                              "batch-not-done"),
     "NoProblemType": problem_reply("No kind of error has this code.", "problem-type-not-found"),

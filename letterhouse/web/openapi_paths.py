@@ -2,6 +2,7 @@
 
 import re
 
+from letterhouse.batch.callbacks import MAX_ATTEMPTS, SIGNATURE_HEADER
 from letterhouse.batch.outputs import DOWNLOADS
 from letterhouse.letters.fields import OWN_WORDS, STYLE_FIELDS
 from letterhouse.web.letter_schemas import OWN_WORDS_PROPERTY
@@ -11,6 +12,7 @@ LETTER_BODY = {"type": "object", "description": "The letter's data: for each tem
                                                 "components/schemas/Letter_<slug> (and GET /templates/{slug}).",
                "properties": {OWN_WORDS: OWN_WORDS_PROPERTY}}
 SECURED = {"401": ref("TokenRequired", "responses")}
+DATABASE_AWAY = {"503": ref("DatabaseUnavailable", "responses")}  # any call, when the shared database is away
 PUBLIC = []  # security: none, even when the server has tokens
 
 
@@ -20,15 +22,17 @@ def parameters(*names):
 
 def responses(ok, *errors):
     """Return an operation's responses: its own success and the shared error responses by status."""
-    return {**ok, **{status: ref(name, "responses") for status, name in errors}, **SECURED}
+    return {**ok, **DATABASE_AWAY, **{status: ref(name, "responses") for status, name in errors}, **SECURED}
 
 
-def operation(operation_id, summary, ok, *errors, params=(), body=None, security=None):
+def operation(operation_id, summary, ok, *errors, params=(), body=None, security=None, callbacks=None):
     op = {"operationId": operation_id, "summary": summary, "responses": responses(ok, *errors)}
     if params:
         op["parameters"] = parameters(*params)
     if body is not None:
         op["requestBody"] = {"required": True, "content": body}
+    if callbacks:
+        op["callbacks"] = callbacks
     if security is not None:
         op["security"], op["responses"] = security, {k: v for k, v in op["responses"].items() if k != "401"}
     return op
@@ -51,11 +55,29 @@ def ok(description, content=None, header_names=(), status="200"):
 
 def started_batch():
     """Return startBatch's 201: the batch, where to read it, and links to what can be done with it next."""
-    reply = ok("The batch was started; Location is where to read it.", json_content(ref("Batch")), ["Location"], "201")
+    reply = ok("The batch was started; Location is where to read it.", json_content(ref("Batch")),
+               ["Location", "Idempotent-Replayed"], "201")
     reply["201"]["links"] = {name: {"operationId": operation_id, "parameters": {"batch_id": "$response.body#/id"}}
                              for name, operation_id in (("GetBatch", "getBatch"), ("GetBatchResult", "getBatchResult"),
+                                                        ("GetBatchManifest", "getBatchManifest"),
                                                         ("CancelBatch", "cancelBatch"))}
     return reply
+
+
+BATCH_ENDED = {"batchEnded": {"{$request.query.callback_url}": {"post": {
+    "summary": "The batch's status, POSTed once it is done, failed or cancelled",
+    "description": "The body is the batch as GET /batches/{batch_id} gives it, its links absolute. Verify "
+                   f"{SIGNATURE_HEADER} (t=<unix time>,v1=<hex>): HMAC-SHA256 over \"<t>.<body>\" keyed with the "
+                   "secret GET /callback-secret gives, and refuse an old t. Any answer but 2xx within 10 s is tried "
+                   f"again: {MAX_ATTEMPTS} tries, after 20 s (CALLBACK_RETRY_SECONDS), then three times as long each "
+                   "time.",
+    "security": PUBLIC,
+    "parameters": [{"name": SIGNATURE_HEADER, "in": "header", "required": True, "schema": {
+                        "type": "string", "pattern": "^t=[0-9]+,v1=[0-9a-f]{64}$"}},
+                   {"name": "Letterhouse-Attempt", "in": "header", "required": True, "schema": {
+                        "type": "string", "pattern": "^[0-9]+$"}, "description": "1 for the first try."}],
+    "requestBody": {"required": True, "content": json_content(ref("Batch"))},
+    "responses": {"2XX": {"description": "Taken: it is not sent again."}}}}}}
 
 
 QUERY = ("400", "UnknownParameter")
@@ -63,7 +85,10 @@ NO_TEMPLATE = ("404", "NoTemplate")
 NO_BATCH = ("404", "NoBatch")
 LETTER_ERRORS = (("400", "LetterBodyUnreadable"), NO_TEMPLATE, ("413", "LetterBodyTooLarge"), ("415", "NotJson"),
                  ("422", "InvalidValues"))
-BATCH_QUERY = ("output", "duplex", "skip_invalid", "date_order", "own_columns", *(spec.name for spec in STYLE_FIELDS))
+BATCH_QUERY = ("output", "duplex", "skip_invalid", "date_order", "own_columns", *(spec.name for spec in STYLE_FIELDS),
+               "callback_url", "metadata")
+KEY_IN_USE = ("409", "IdempotencyKeyInUse")
+RATE_LIMITED = ("429", "RateLimited")
 TEMPLATE_LIST = {
     "type": "object", "required": ["templates"],
     "properties": {"templates": {"type": "array", "items": ref("TemplateSummary")},
@@ -101,11 +126,12 @@ PATHS = {
     "/templates/{slug}/batches": {"post": operation(
         "startBatch", "Start a batch: one letter per CSV row or JSON object, written in the background",
         started_batch(),
-        ("400", "BatchUnreadable"), NO_TEMPLATE, ("413", "BatchTooLarge"), ("415", "RowsNotJsonOrCsv"),
-        ("422", "InvalidRows"), ("429", "Busy"), params=BATCH_QUERY, body=ROWS_BODY)},
+        ("400", "BatchUnreadable"), NO_TEMPLATE, KEY_IN_USE, ("413", "BatchTooLarge"), ("415", "RowsNotJsonOrCsv"),
+        ("422", "InvalidRows"), ("429", "Busy"), ("503", "Unavailable"), params=(*BATCH_QUERY, "Idempotency-Key"),
+        body=ROWS_BODY, callbacks=BATCH_ENDED)},
     "/letters/{slug}": {"post": operation(
         "writeLetter", "Write one letter as a PDF", {"200": ref("Letter", "responses")},
-        *LETTER_ERRORS, body=json_content(LETTER_BODY))},
+        *LETTER_ERRORS, KEY_IN_USE, RATE_LIMITED, params=["Idempotency-Key"], body=json_content(LETTER_BODY))},
     "/letters/{slug}/notes": {"post": operation(
         "letterNotes", "List every character of a letter that no bundled hand can write, by field",
         ok("Every note: field, label, characters (each once), outcome and a message.", json_content(NOTES)),
@@ -133,6 +159,13 @@ PATHS = {
     "/batches/{batch_id}/result": {"get": operation(
         "getBatchResult", "The finished batch: a ZIP of PDFs or one combined PDF", RESULT, QUERY, NO_BATCH,
         ("409", "NotDone"))},
+    "/batches/{batch_id}/manifest": {"get": operation(
+        "getBatchManifest", "The finished batch's letters: row, file, recipient, pages and each one's metadata",
+        ok("The manifest.", json_content(ref("Manifest"))), QUERY, NO_BATCH, ("409", "NotDone"))},
+    "/callback-secret": {"get": operation(
+        "getCallbackSecret", "The secret this client's callbacks are signed with",
+        ok("The secret, and whether the server sends callbacks at all.", json_content(ref("CallbackSecret"))),
+        QUERY)},
     "/openapi.json": {"get": operation(
         "getOpenApi", "This document", ok("The OpenAPI 3.1 document.", json_content({"type": "object"})), QUERY,
         security=PUBLIC)},
@@ -149,8 +182,10 @@ def template_paths(slugs):
     """
     return {f"/letters/{slug}": {"post": {
         "operationId": f"writeLetter_{slug}", "summary": f"Write one {slug} letter as a PDF",
+        "parameters": parameters("Idempotency-Key"),
         "requestBody": {"required": True, "content": json_content(ref(f"Letter_{slug}"))},
-        "responses": responses({"200": ref("Letter", "responses")}, *LETTER_ERRORS)}} for slug in slugs}
+        "responses": responses({"200": ref("Letter", "responses")}, *LETTER_ERRORS, KEY_IN_USE, RATE_LIMITED)}}
+        for slug in slugs}
 
 
 def all_paths(slugs):

@@ -45,6 +45,9 @@ PROBLEM_KINDS = {kind.code: kind for kind in (
     ProblemKind("invalid-parameter", 400, "A query parameter cannot take this value",
                 "A query parameter this call takes has a value it does not (`parameter` names it), or is given "
                 "twice."),
+    ProblemKind("invalid-header", 400, "A request header cannot take this value",
+                "A header this call reads has a value it cannot take (`header` names it): an Idempotency-Key must "
+                "be 1 to 255 visible ASCII characters."),
     ProblemKind("csrf-expired", 400, "The page was open too long",
                 "The site's own pages only: the form's CSRF token has expired; reload or submit the page."),
     ProblemKind("token-required", 401, "A bearer token is needed",
@@ -65,6 +68,9 @@ PROBLEM_KINDS = {kind.code: kind for kind in (
     ProblemKind("batch-not-done", 409, "The batch has no result",
                 "The batch's result was asked for before it was done, or it failed or was cancelled; `state` "
                 "says which."),
+    ProblemKind("idempotency-key-in-use", 409, "A request with this Idempotency-Key is being answered",
+                "The first request sent with this key has not been answered yet; `Retry-After` says when to send "
+                "this one again, to get that answer."),
     ProblemKind("body-too-large", 413, "The body is too large",
                 "The body is larger than MAX_CONTENT_LENGTH (a letter) or BATCH_MAX_CONTENT_LENGTH (a batch)."),
     ProblemKind("too-many-rows", 413, "Too many rows", "A batch has more than BATCH_MAX_ROWS rows."),
@@ -80,6 +86,16 @@ PROBLEM_KINDS = {kind.code: kind for kind in (
     ProblemKind("letter-refused", 422, "The letter cannot be written",
                 "The values fit, but the letter runs past MAX_PAGES, takes longer than RENDER_TIME_LIMIT, or its "
                 "template fails; `detail` says which."),
+    ProblemKind("idempotency-key-reused", 422, "This Idempotency-Key was sent with another request",
+                "A key stands for one request (its method, address, query and body) for 24 hours; this request "
+                "differs from the one first sent with it. Use a new key for a new request."),
+    ProblemKind("invalid-callback", 422, "The callback_url cannot be called",
+                "The batch names a callback_url this server will not call: CALLBACK_HOSTS is empty (no "
+                "callbacks), the host is not listed, it resolves to an internal address not listed, or it is not "
+                "an http(s) URL without a user name; `detail` says which. Nothing was started."),
+    ProblemKind("rate-limited", 429, "Too many letters asked for just now",
+                "This client has asked for LETTER_RATE_LIMIT letters in the current window; `Retry-After` (and "
+                "the RateLimit header) says in how many seconds the window is renewed."),
     ProblemKind("too-many-batches", 429, "Too many batches under way",
                 "This client already has BATCH_JOBS_PER_CLIENT batches queued or running; `Retry-After` says "
                 "when to try again."),
@@ -88,10 +104,20 @@ PROBLEM_KINDS = {kind.code: kind for kind in (
                 "`Retry-After` says when to try again."),
     ProblemKind("server-error", 500, "Something went wrong on our side",
                 "An unexpected error; it is logged on the server."),
+    ProblemKind("queue-full", 503, "The server is writing as many batches as it takes",
+                "Every client's batches under way together reach BATCH_QUEUE_LIMIT; nothing of this batch is kept. "
+                "`Retry-After` says when to try again."),
+    ProblemKind("queue-unavailable", 503, "The batch queue cannot be reached",
+                "The broker batches are sent to is away just now; nothing of this batch is kept. `Retry-After` says "
+                "when to try again."),
+    ProblemKind("database-unavailable", 503, "The database cannot be reached",
+                "The database every web host shares is away just now; `Retry-After` says when to try again."),
 )}
 HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "body-too-large",
               415: "unsupported-media-type", 416: "range-not-satisfiable", 500: "server-error"}
-RETRY_AFTER_SECONDS = {"too-many-batches": 30, "too-much-stored": 60}  # how long until a share is likely free
+# How long until a share, the queue or the database is likely to be there again (a rate limit says its own).
+RETRY_AFTER_SECONDS = {"too-many-batches": 30, "too-much-stored": 60, "queue-full": 60, "queue-unavailable": 30,
+                       "database-unavailable": 10, "idempotency-key-in-use": 2}
 
 
 def problem_response(code, detail, headers=None, **extensions):
