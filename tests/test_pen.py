@@ -386,3 +386,9 @@ def line_starts(pdf):
             lines.append([word])
     return [min((word["x0"], word["baseline"]) for word in line) for line in lines]
 
+
+
+def test_an_envelope_to_a_one_letter_name_is_written(write):
+    """Found by schemathesis: a line of one word and no space (the envelope's "0") failed the pen (a 500)."""
+    pdf = write(sender_name="0", recipient_name="0", recipient_address="0", story="0", envelope="C5")
+    assert "0" in pdf_text(pdf) and len(PdfReader(io.BytesIO(pdf)).pages) == 2

@@ -158,8 +158,9 @@ def ink_spans(glyphs):
     """Return each glyph's ink span (ems from its origin), its whole advance where its outline is unknown."""
     spans = numpy.array([glyph.ink for glyph in glyphs], dtype=float).reshape(-1, 2)
     unknown = spans[:, 1] <= spans[:, 0]
-    spans[unknown] = [[0.0, glyph.font.widths.get(glyph.glyph_id, 0) / 1000] for glyph, missing
-                      in zip(glyphs, unknown) if missing]
+    if unknown.any():  # a run of glyphs all of whose ink is known (one word, no space: "0") has none to fill in
+        spans[unknown] = [[0.0, glyph.font.widths.get(glyph.glyph_id, 0) / 1000] for glyph, missing
+                          in zip(glyphs, unknown) if missing]
     return spans
 
 
