@@ -118,9 +118,10 @@ def test_a_templates_fields_are_json_schema_with_defaults_and_choices(api):
     jsonschema.Draft202012Validator.check_schema(schema)
     years, tone = schema["properties"]["years"], schema["properties"]["tone"]
     assert (years["type"], years["minimum"], years["maximum"]) == ("integer", 1, 90)
-    assert tone["enum"] == ["tender", "playful"] and tone["default"] == "tender"
+    assert tone["enum"] == ["tender", "playful", ""] and tone["default"] == "tender"  # "": left empty, the default
     assert schema["properties"]["closing"]["default"] == "All my love,"
-    assert schema["properties"]["date"]["format"] == "date"
+    assert schema["properties"]["date"]["anyOf"] == [{"format": "date", "pattern": "^[12][0-9]{3}-"},
+                                                     {"maxLength": 0}]  # a date from 1000 to 2999, or ""
     assert {"sender_name", "recipient_name", "years"} <= set(schema["required"])
     assert schema["additionalProperties"] is False
 

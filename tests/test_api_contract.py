@@ -206,8 +206,9 @@ def test_the_schema_says_what_the_api_takes(document, api, change, fits):
 
 
 def test_every_error_response_in_the_document_is_a_problem(document):
+    # but the server's own 414, for a request line too long to read, which gunicorn answers before the API
     replies = [reply for item in document["paths"].values() for op in item.values() if isinstance(op, dict)
-               for status, reply in op.get("responses", {}).items() if int(status) >= 400]
+               for status, reply in op.get("responses", {}).items() if int(status) >= 400 and status != "414"]
     replies = [document["components"]["responses"][r["$ref"].rsplit("/", 1)[1]] if "$ref" in r else r
                for r in replies]
     assert replies and all(list(reply["content"]) == [PROBLEM] for reply in replies)

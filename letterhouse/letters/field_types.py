@@ -185,6 +185,7 @@ def whole_number_from_value(value):
 
 # The years a letter may be dated in: a year typed with a digit too many or too few is a mistake, not a date.
 FIRST_YEAR, LAST_YEAR = 1000, 2999
+LETTER_YEARS = "^[12][0-9]{3}-"  # the years FIRST_YEAR to LAST_YEAR, as JSON Schema can say it of an ISO date
 
 
 def within_letter_years(date, refusal, example=""):
@@ -290,7 +291,7 @@ def integer_schema(spec, limits):
 
 
 def date_schema(spec, limits):
-    return {"type": "string", "format": "date"}
+    return {"type": "string", "format": "date", "pattern": LETTER_YEARS}
 
 
 def choice_schema(spec, limits):

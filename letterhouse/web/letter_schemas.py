@@ -34,13 +34,29 @@ def filled_in():
 def field_schema(spec, limits):
     """Return the JSON Schema of one field, with its label, help and default; required text must be filled in."""
     schema = {"title": spec.label, **FIELD_TYPES[spec.type].json_schema(spec, limits)}
-    if spec.required and schema.get("type") == "string" and "enum" not in schema:
+    if must_be_given(spec) and schema.get("type") == "string" and "enum" not in schema:
         schema.update(filled_in())
+    elif not must_be_given(spec) and spec.type in ("choice", "date"):
+        schema = or_empty(schema)
     if spec.help:
         schema["description"] = spec.help
     if spec.default not in (None, "") and not callable(spec.default):
         schema["default"] = spec.default
     return {key: value for key, value in schema.items() if value is not None}
+
+
+def must_be_given(spec):
+    """Return whether a letter's data must give a field: it is required and has no default to take its place."""
+    return spec.required and (spec.default is None or spec.default == "")
+
+
+def or_empty(schema):
+    """Return a choice's or a date's schema taking "" too: left empty, the field takes its default (as in a form)."""
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], ""],
+                "oneOf": [*schema["oneOf"], {"const": "", "title": "Its default"}]}
+    kept = {key: schema.pop(key) for key in ("format", "pattern") if key in schema}
+    return {**schema, "anyOf": [kept, {"maxLength": 0}]}
 
 
 def template_schema(template):
@@ -54,7 +70,7 @@ def template_schema(template):
         "description": template.description,
         "type": "object",
         "properties": properties,
-        "required": [spec.name for spec in template.all_fields if spec.required],
+        "required": [spec.name for spec in template.all_fields if must_be_given(spec)],
         "additionalProperties": False,
     }
     return {**schema, **envelope_needs_an_address(template)}

@@ -3,6 +3,7 @@
 import json
 from collections import Counter
 
+from letterhouse.letters.catalog import example_values
 from letterhouse.web.letter_schemas import letter_component, letter_schema_name
 from letterhouse.web.openapi_components import PARAMETERS, components, ref
 from letterhouse.web.openapi_paths import PATHS, all_paths
@@ -24,15 +25,23 @@ def openapi_document(templates=(), tokens_required=False):
 
     :param tokens_required: the server has API tokens, so every call but the document's own needs one.
     """
+    templates = list(templates)
+    example = first_example(templates)
     letters = {name: letter_component(t) for t in templates if (name := letter_schema_name(t.slug))}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Letterhouse API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}] if tokens_required else [],
-        "paths": all_paths([name.removeprefix("Letter_") for name in letters]),
-        "components": components({**letters, **shared_fields(letters.values())}),
+        "paths": all_paths([name.removeprefix("Letter_") for name in letters], example),
+        "components": components({**letters, **shared_fields(letters.values())}, [t.slug for t in templates],
+                                 example[0] if example else None),
     }
+
+
+def first_example(templates):
+    """Return (slug, example data) of the first template that has an example, or None."""
+    return next(((t.slug, data) for t in templates if (data := example_values(t)) is not None), None)
 
 
 def shared_fields(letters):

@@ -84,15 +84,17 @@ def style_query(spec):
 
 PARAMETERS = {
     "slug": {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
-             "description": "The template, as listed by GET /templates."},
-    "code": {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "The template, as listed by GET /templates (one that can be used when the document "
+                            "was made)."},
+    "code": {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z-]{1,40}$"},
              "description": "A problem's code, like invalid-values."},
-    "batch_id": {"name": "batch_id", "in": "path", "required": True, "schema": {"type": "string"},
+    "batch_id": {"name": "batch_id", "in": "path", "required": True,
+                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16}$"},
                  "description": "The batch's id, as starting it answered."},
     "limit": query("limit", "How many batches to list at once.",
                    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE}),
     "after": query("after", "Opaque: the cursor in a listing's `next`, to list the batches after that page.",
-                   {"type": "string"}),
+                   {"type": "string", "maxLength": 200}),
     "output": query("output", "; ".join(f"{name}: {kind.description}" for name, kind in DOWNLOADS.items()) + ".",
                     {"type": "string", "enum": list(DOWNLOADS), "default": DEFAULT_OUTPUT}),
     "duplex": boolean_query("duplex", "For output=pdf: pad each letter to an even number of pages."),
@@ -312,13 +314,22 @@ RESPONSES = {
     "NoProblemType": problem_reply("No kind of error has this code.", "problem-type-not-found"),
     "Options": {"description": "The methods this URL takes, in Allow; no body. No CORS headers are sent.",
                 "headers": headers("Allow")},
+    "UriTooLong": {"description": "The request line (method, address and query) is longer than 8190 bytes: "
+                                  "refused by the server (gunicorn) before the API reads it, as an HTML page.",
+                   "content": {"text/html": {"schema": {"type": "string"}}}},
 }
 
 SECURITY_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer",
                                "description": "Needed when the server sets LETTERHOUSE_API_TOKENS (comma-separated)."}}
 
 
-def components(letter_schemas):
-    """Return the document's components, with each template's letter schema (Letter_<slug>) among the schemas."""
-    return {"schemas": {**SCHEMAS, **letter_schemas}, "parameters": PARAMETERS, "headers": HEADERS,
+def components(letter_schemas, slugs=(), example_slug=None):
+    """Return the document's components, with each template's letter schema (Letter_<slug>) among the schemas.
+
+    :param slugs: the usable templates' slugs, the values a {slug} may take
+    :param example_slug: the slug the examples are written for
+    """
+    slug = {**PARAMETERS["slug"], "schema": {"type": "string", **({"enum": list(slugs)} if slugs else {})},
+            **({"example": example_slug} if example_slug else {})}
+    return {"schemas": {**SCHEMAS, **letter_schemas}, "parameters": {**PARAMETERS, "slug": slug}, "headers": HEADERS,
             "responses": RESPONSES, "securitySchemes": SECURITY_SCHEMES}

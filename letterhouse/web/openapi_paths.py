@@ -13,6 +13,7 @@ LETTER_BODY = {"type": "object", "description": "The letter's data: for each tem
                "properties": {OWN_WORDS: OWN_WORDS_PROPERTY}}
 SECURED = {"401": ref("TokenRequired", "responses")}
 DATABASE_AWAY = {"503": ref("DatabaseUnavailable", "responses")}  # any call, when the shared database is away
+TOO_LONG = {"414": ref("UriTooLong", "responses")}  # any call, its address or query too long for the server
 PUBLIC = []  # security: none, even when the server has tokens
 
 
@@ -22,7 +23,8 @@ def parameters(*names):
 
 def responses(ok, *errors):
     """Return an operation's responses: its own success and the shared error responses by status."""
-    return {**ok, **DATABASE_AWAY, **{status: ref(name, "responses") for status, name in errors}, **SECURED}
+    return {**ok, **DATABASE_AWAY, **TOO_LONG, **{status: ref(name, "responses") for status, name in errors},
+            **SECURED}
 
 
 def operation(operation_id, summary, ok, *errors, params=(), body=None, security=None, callbacks=None):
@@ -38,10 +40,17 @@ def operation(operation_id, summary, ok, *errors, params=(), body=None, security
     return op
 
 
-def options():
-    """Return the OPTIONS operation every path has: 204 with Allow, no token needed."""
-    return {"options": {"summary": "The methods this URL takes", "security": PUBLIC,
-                        "responses": {"204": ref("Options", "responses")}}}
+def any_value(name):
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"},
+            "description": "Any: OPTIONS answers alike whether or not there is such a template, batch or problem."}
+
+
+def options(path):
+    """Return the OPTIONS operation every path has: 204 with Allow, no token needed, whatever its {parameters}."""
+    answer = {"summary": "The methods this URL takes", "security": PUBLIC,
+              "responses": {"204": ref("Options", "responses"), **TOO_LONG}}
+    names = re.findall(r"{([^}]+)}", path)
+    return {"options": {**answer, **({"parameters": [any_value(name) for name in names]} if names else {})}}
 
 
 def ok(description, content=None, header_names=(), status="200"):
@@ -188,10 +197,24 @@ def template_paths(slugs):
         for slug in slugs}
 
 
-def all_paths(slugs):
-    """Return every path, each with OPTIONS and its path parameters (like {batch_id}) declared once for all."""
-    paths = {path: {**path_parameters(path), **item, **options()} for path, item in PATHS.items()}
+def all_paths(slugs, example=None):
+    """Return every path, each with OPTIONS and its path parameters (like {batch_id}) declared once for all.
+
+    :param example: (slug, a letter's data) to show as startBatch's example: one row, for that template
+    """
+    paths = {path: {**path_parameters(path), **item, **options(path)} for path, item in PATHS.items()}
+    if example:
+        paths["/templates/{slug}/batches"] = with_example_batch(paths["/templates/{slug}/batches"], *example)
     return paths | template_paths(slugs)
+
+
+def with_example_batch(item, slug, data):
+    """Return startBatch's path with an example: a batch of one letter of the template `slug` (the example of
+    the {slug} parameter)."""
+    post = item["post"]
+    body = {**post["requestBody"], "content": {**post["requestBody"]["content"], "application/json": {
+        **post["requestBody"]["content"]["application/json"], "example": [data]}}}
+    return {**item, "post": {**post, "requestBody": body}}
 
 
 def path_parameters(path):

@@ -13,6 +13,7 @@ from letterhouse.web.extensions import current_catalog, write_pdf
 from letterhouse.web.thumbnails import example_letter
 
 LOGGER = logging.getLogger(__name__)
+REQUEST_LINE_LIMIT = 8190  # bytes of method, address and query: gunicorn's most but "none"; longer is its own 414
 
 # The letter a worker warms up with when no template's example can be written: built here, in
 # code, so a template with a mistake can never keep the server from starting.
@@ -106,6 +107,7 @@ def server_options(host, port, workers, threads, timeout):
         "max_requests": 2000,  # recycle workers now and then: WeasyPrint keeps some memory
         "max_requests_jitter": 200,
         "accesslog": "-",
+        "limit_request_line": REQUEST_LINE_LIMIT,  # a batch's query (metadata, callback_url) may be long
         "control_socket_disable": True,  # one fixed socket path per user: two servers would fight over it
         "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
     }
