@@ -11,7 +11,8 @@ import letterhouse.batch.chunks as chunks
 from letterhouse.batch.celery_tasks import CeleryRunner, delete_queue, make_celery, queue_length, resend_stalled
 from letterhouse.batch.checking import check_rows
 from letterhouse.batch.chunks import chunk_count, letters_folder, write_chunk
-from letterhouse.batch.job_records import JobStore, QueueUnavailable
+from letterhouse.batch.job_limits import QueueUnavailable
+from letterhouse.batch.job_records import JobStore
 from letterhouse.batch.job_runner import RunnerSettings
 from letterhouse.batch.job_tables import database_engine, upgrade_database
 from letterhouse.batch.rows import read_rows

@@ -13,16 +13,8 @@ from conftest import BUNDLED_TEMPLATES, pdf_text
 from letterhouse import create_app
 from letterhouse.batch.checking import check_rows
 from letterhouse.batch.chunks import write_chunk
-from letterhouse.batch.job_records import (
-    MAX_ATTEMPTS,
-    STALE_AFTER,
-    JobStore,
-    QueueFull,
-    QueueUnavailable,
-    TooManyBatches,
-    TooMuchStored,
-    utc_now,
-)
+from letterhouse.batch.job_limits import QueueFull, QueueUnavailable, TooManyBatches, TooMuchStored
+from letterhouse.batch.job_records import MAX_ATTEMPTS, STALE_AFTER, JobStore, utc_now
 from letterhouse.batch.job_runner import RunnerSettings
 from letterhouse.batch.job_tables import database_engine, upgrade_database
 from letterhouse.batch.rows import read_rows

@@ -1,5 +1,6 @@
 """Several hosts: batches posted to one `letterhouse serve`, written by two `letterhouse worker`s over Redis,
-seen from a second server sharing PostgreSQL and the results folder; a worker killed mid-batch loses no letter."""
+seen from a second server sharing PostgreSQL and the results folder; a worker killed mid-batch loses no letter,
+and the studio hears once that it is done, signed with the secret either host gives it."""
 
 import contextlib
 import csv
@@ -8,10 +9,13 @@ import json
 import os
 import signal
 import subprocess
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 
+from callback_receiver import Receiver
 from conftest import pdf_text
 from serving import (
     copy_bundled_templates,
@@ -21,6 +25,7 @@ from serving import (
     stop,
     wait_for,
 )
+from test_api_studio import readme_verify_signature
 
 from letterhouse.batch.celery_tasks import delete_queue, make_celery
 from letterhouse.config import load_settings
@@ -63,15 +68,18 @@ def test_two_workers_write_a_batch_that_a_second_server_shows_even_when_one_is_k
         (tmp_path / host).mkdir()
     settings = {"LETTERHOUSE_DATABASE_URL": postgres_url, "LETTERHOUSE_BROKER_URL": redis_url,
                 "LETTERHOUSE_BROKER_QUEUE": redis_prefix + "batches", "LETTERHOUSE_BROKER_VISIBILITY_TIMEOUT": "10",
-                "LETTERHOUSE_RESULTS_PATH": str(tmp_path / "shared-results"), "LETTERHOUSE_API_TOKENS": TOKENS}
+                "LETTERHOUSE_RESULTS_PATH": str(tmp_path / "shared-results"), "LETTERHOUSE_API_TOKENS": TOKENS,
+                "LETTERHOUSE_CALLBACK_HOSTS": "127.0.0.1"}
     rows = [{"sender_name": "Sam", "recipient_name": f"Guest{n:03d} Smith", "years": 3} for n in range(1, 101)]
     with (letterhouse_serve(tmp_path / "host-a", templates, workers=1, environment=settings) as host_a,
           letterhouse_serve(tmp_path / "host-b", templates, workers=1, environment=settings) as host_b,
           letterhouse_worker(tmp_path / "worker-1", templates, settings) as (first, first_log),
-          letterhouse_worker(tmp_path / "worker-2", templates, settings) as (_, second_log)):
+          letterhouse_worker(tmp_path / "worker-2", templates, settings) as (_, second_log),
+          Receiver() as receiver):
         wait_for(lambda: "ready" in first_log.read_text() and "ready" in second_log.read_text(), 60, "workers ready")
         assert host_a.runner_pids() == [] and host_b.runner_pids() == []  # with a broker, the workers write
-        status, started = call(host_a, "/api/v1/templates/anniversary/batches", rows)
+        query = urllib.parse.urlencode({"callback_url": receiver.url})
+        status, started = call(host_a, f"/api/v1/templates/anniversary/batches?{query}", rows)
         assert status == 201
         status_url = started["status_url"]
         wait_for(lambda: call(host_b, status_url)[1]["done"] >= 20, 120, "letters written, seen from host b")
@@ -90,5 +98,10 @@ def test_two_workers_write_a_batch_that_a_second_server_shows_even_when_one_is_k
         assert [row["file"] for row in manifest] == archive.namelist()[:-1]  # every letter once, from every chunk
         for n in (1, 21, 41, 100):
             assert f"Dear Guest{n:03d}," in pdf_text(archive.read(f"{n:04d}-anniversary-to-guest{n:03d}.pdf"))
+        [delivery] = receiver.wait_for(1)  # sent by a worker: each callback due is claimed by one of them
+        time.sleep(3)
+        assert len(receiver.deliveries) == 1 and json.loads(delivery.body)["state"] == "done"
+        secret = call(host_b, "/api/v1/callback-secret")[1]["secret"]  # every host derives the same one
+        assert readme_verify_signature()(secret, delivery.headers["letterhouse-signature"], delivery.body)
     celery = make_celery(load_settings({"BROKER_URL": redis_url, "BROKER_QUEUE": settings["LETTERHOUSE_BROKER_QUEUE"]}))
     delete_queue(celery, settings["LETTERHOUSE_BROKER_QUEUE"])  # leave a shared Redis as it was found

@@ -20,9 +20,9 @@ import time
 from sqlalchemy import and_, insert, or_, select, update
 
 from letterhouse.batch.callback_urls import AllowedHosts, CallbackRefused, pinned_connection, resolved_target
-from letterhouse.batch.job_records import UNFINISHED, utc_now
+from letterhouse.batch.job_records import utc_now
 from letterhouse.batch.job_status import job_status
-from letterhouse.batch.job_tables import batch_callbacks, batch_jobs
+from letterhouse.batch.job_tables import UNFINISHED, batch_callbacks, batch_jobs
 from letterhouse.config import secret_key
 
 LOGGER = logging.getLogger(__name__)

@@ -8,8 +8,9 @@ from celery import Celery
 from celery.signals import worker_process_init
 from kombu.exceptions import ChannelError
 
+from letterhouse.batch.chunk_records import chunks_recorded, stalled_chunked_jobs, touch
 from letterhouse.batch.chunks import chunk_count, write_chunk
-from letterhouse.batch.job_records import QueueUnavailable
+from letterhouse.batch.job_limits import QueueUnavailable
 from letterhouse.batch.job_runner import JobRunner, RunnerSettings
 from letterhouse.batch.local_worker import open_job_store
 from letterhouse.letters.catalog import catalog_from_config
@@ -78,11 +79,11 @@ def resend_stalled(store, celery, older_than):
     if queue_length(celery):
         return []  # work is waiting: these batches are behind it, not lost
     resent = []
-    for job in store.stalled_chunked_jobs(older_than):
-        missing = sorted(set(range(chunk_count(job))) - store.chunks_recorded(job))
+    for job in stalled_chunked_jobs(store, older_than):
+        missing = sorted(set(range(chunk_count(job))) - chunks_recorded(store, job))
         for chunk in missing:
             celery.send_task(WRITE_CHUNK, args=[job.id, chunk])
-        store.touch(job.id)  # and not again before another older_than without progress
+        touch(store, job.id)  # and not again before another older_than without progress
         LOGGER.warning("Batch %s made no progress; sent its chunks %s again", job.id, missing)
         resent.append(job.id)
     return resent

@@ -15,8 +15,9 @@ import secrets
 import shutil
 from contextlib import closing
 
-from letterhouse.batch.job_records import UNFINISHED
+from letterhouse.batch.chunk_records import chunk_done, mark_running
 from letterhouse.batch.job_runner import checked_batch, failure_message
+from letterhouse.batch.job_tables import UNFINISHED
 from letterhouse.batch.manifest import MANIFEST_NAME, Manifest, keep_manifest
 from letterhouse.batch.options import BatchOptions
 from letterhouse.batch.outputs import OUTPUT_KINDS
@@ -46,12 +47,12 @@ def write_chunk(store, catalog, settings, job_id, chunk):
     job = store.get(job_id)
     if job is None or job.state not in UNFINISHED:
         return  # removed, failed, done or cancelled already: a redelivered task has nothing to do
-    store.mark_running(job)
+    mark_running(store, job)
     try:
         letters = chunk_letters(store, job, catalog.usable_template(job.slug), chunk)
         entries = [written_letter(store, job, item, settings) for item in letters]
         replace_file(letters_folder(store, job) / f"chunk-{chunk:05d}.json", json.dumps(entries).encode())
-        if store.chunk_done(job, chunk, sum(1 for entry in entries if not entry[4])) == chunk_count(job):
+        if chunk_done(store, job, chunk, sum(1 for entry in entries if not entry[4])) == chunk_count(job):
             assemble(store, job)
     except Cancelled:
         pass

@@ -9,29 +9,32 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, insert, select, update
 
 from letterhouse.batch.checking import RowLetter, RowProblem
 from letterhouse.batch.idempotency import remove_expired_answers
+from letterhouse.batch.job_limits import (
+    QueueUnavailable,
+    TooManyBatches,
+    TooMuchStored,
+    one_owner_at_a_time,
+    refuse_over_limits,
+)
 from letterhouse.batch.job_owner import gone_from_this_host
-from letterhouse.batch.job_tables import batch_callbacks, batch_chunks, batch_jobs
+from letterhouse.batch.job_tables import HOLDING_ROWS, UNFINISHED, batch_callbacks, batch_chunks, batch_jobs
 from letterhouse.batch.manifest import MANIFEST_JSON
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, OUTPUT_KINDS
 from letterhouse.batch.rate_limits import remove_old_windows
 from letterhouse.batch.rows import Row
+from letterhouse.batch.stored_letters import letters_json, typed_value
 from letterhouse.letters.letter import Letter
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
-UNFINISHED = ("queued", "running")
-ENDED = ("done", "failed", "cancelled")
-HOLDING_ROWS = ("checked", *UNFINISHED)  # states in which a job's rows are kept on disk
 UNSTARTED_LIFETIME = datetime.timedelta(hours=1)  # an upload nobody starts is removed after this
 STALE_AFTER = datetime.timedelta(seconds=45)  # a running job whose runner has been silent this long is taken back
 MAX_ATTEMPTS = 3  # times a job is started afresh after its runner died, before it is failed
 CHUNKED = "chunks"  # the runner of a job written in chunks by a queue's workers, which redeliver what a dead one held
 SAMPLE_SIZE = 8  # letters named on the summary before the batch starts
-DATE_KEY = "$date"  # marks a date among stored letter values; no field name can start with "$"
 
 
 def utc_now():
@@ -87,34 +90,6 @@ class Job:
     def result_name(self):
         """Return the name a person's download gets, like 'anniversary-letters.zip'."""
         return f"{self.slug}-letters{OUTPUT_KINDS[self.output].extension}"
-
-
-class TooManyBatches(Exception):
-    """A client asked for another batch while its share is still being made."""
-
-    def __init__(self, limit):
-        super().__init__(f"You already have {limit} batch{'es' if limit != 1 else ''} being written; "
-                         "start this one when one of them has finished.")
-
-
-class QueueFull(Exception):
-    """The server has as many batches under way as it takes at once (BATCH_QUEUE_LIMIT)."""
-
-    def __init__(self, limit):
-        super().__init__(f"The server is writing {limit} batches already, as many as it takes at once; "
-                         "start this one in a minute or two.")
-
-
-class QueueUnavailable(Exception):
-    """The runner cannot take a batch just now: the queue it sends batches to (the broker) cannot be reached."""
-
-
-class TooMuchStored(Exception):
-    """A client's rows waiting to be written would take more room than its share."""
-
-    def __init__(self, limit):
-        super().__init__(f"Your files waiting to be written already take nearly {limit / 1024 / 1024:.0f} MB; start "
-                         "or let go of one (unstarted uploads are removed after an hour), then upload this one.")
 
 
 class JobStore:
@@ -387,52 +362,6 @@ class JobStore:
                 .values(**values)).rowcount == 1
 
 
-    # for jobs written in chunks
-
-    def mark_running(self, job):
-        """Record that a queued job's first chunk is being written (once, whichever worker comes first)."""
-        now = utc_now()
-        with self.engine.begin() as connection:
-            if connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "queued")
-                                  .values(state="running", runner=CHUNKED, started=now, heartbeat=now)).rowcount:
-                job.state, job.runner, job.started = "running", CHUNKED, now
-
-    def stalled_chunked_jobs(self, older_than, now=None):
-        """Return the queued or chunked-running jobs with no sign of progress for older_than (a timedelta)."""
-        since = (now or utc_now()) - older_than
-        with self.engine.connect() as connection:
-            ids = connection.execute(select(batch_jobs.c.id).where(
-                batch_jobs.c.state.in_(UNFINISHED), batch_jobs.c.runner.in_(("", CHUNKED)),
-                func.coalesce(batch_jobs.c.heartbeat, batch_jobs.c.created) < since)).scalars().all()
-        return [job for job in map(self.get, ids) if job is not None]
-
-    def touch(self, job_id):
-        """Record a sign of life for an unfinished job (its heartbeat) without changing anything else."""
-        with self.engine.begin() as connection:
-            connection.execute(update(batch_jobs).where(batch_jobs.c.id == job_id, batch_jobs.c.state.in_(UNFINISHED))
-                               .values(heartbeat=utc_now()))
-
-    def chunks_recorded(self, job):
-        """Return the numbers of the job's chunks recorded as written."""
-        with self.engine.connect() as connection:
-            return set(connection.execute(select(batch_chunks.c.chunk).where(batch_chunks.c.job_id == job.id))
-                       .scalars())
-
-    def chunk_done(self, job, chunk, letters):
-        """Record a chunk as written, once however often it is; update the job's progress; return chunks done."""
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(insert(batch_chunks).values(job_id=job.id, chunk=chunk, letters=letters))
-        except IntegrityError:  # written before, by a worker that died before telling the queue
-            pass
-        with self.engine.begin() as connection:
-            done, count = connection.execute(select(func.coalesce(func.sum(batch_chunks.c.letters), 0), func.count())
-                                             .where(batch_chunks.c.job_id == job.id)).one()
-            connection.execute(update(batch_jobs).where(batch_jobs.c.id == job.id, batch_jobs.c.state == "running")
-                               .values(done=done, heartbeat=utc_now()))
-        job.done = int(done)
-        return int(count)
-
     def finish(self, job):
         """Record a running job's end (done or failed), once: return False if it had ended already."""
         values = {name: getattr(job, name) for name in ("state", "letters", "pages", "render_problems", "problems",
@@ -445,26 +374,6 @@ class JobStore:
                                       .values(**values, finished=job.finished, expires=job.expires)).rowcount == 1
 
 
-def refuse_over_limits(connection, owner, client_limit, queue_limit):
-    """Raise TooManyBatches or QueueFull when the owner, or the whole server, has its share of batches under way."""
-    under_way = select(func.count()).where(batch_jobs.c.state.in_(UNFINISHED))
-    if client_limit and connection.execute(under_way.where(batch_jobs.c.owner == owner)).scalar_one() >= client_limit:
-        raise TooManyBatches(client_limit)
-    if queue_limit and connection.execute(under_way).scalar_one() >= queue_limit:
-        raise QueueFull(queue_limit)
-
-
-def one_owner_at_a_time(connection, owner):
-    """Hold, until the transaction ends, a lock that every other transaction starting this owner's batches waits on.
-
-    PostgreSQL: an advisory lock on the owner. SQLite: the database's write lock, taken by a write that changes nothing.
-    """
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:owner))"), {"owner": owner})
-    else:
-        connection.execute(update(batch_jobs).where(batch_jobs.c.id == "").values(state="checked"))
-
-
 def first_letters(check):
     """Return [row, recipient, file name] for the first letters a checked batch will make."""
     return [[item.row.number, item.letter.values["recipient_name"], item.filename]
@@ -474,20 +383,3 @@ def first_letters(check):
 def problem_rows(problems):
     """Return RowProblems as JSON-ready [row, field, message] lists."""
     return [[p.row, p.field, p.message] for p in problems]
-
-
-def letters_json(letters):
-    """Return checked RowLetters as JSON: [ordinal, row, typed values, seed, own columns] each, dates marked."""
-    return json.dumps([[item.row.ordinal, item.row.number, item.letter.values, item.letter.seed, item.own]
-                       for item in letters], default=marked_date)
-
-
-def marked_date(value):
-    if type(value) is datetime.date:
-        return {DATE_KEY: value.isoformat()}
-    raise TypeError(f"A letter value of type {type(value).__name__} cannot be stored.")
-
-
-def typed_value(item):
-    """Return a stored JSON object as it was: a marked date as a date."""
-    return datetime.date.fromisoformat(item[DATE_KEY]) if set(item) == {DATE_KEY} else item

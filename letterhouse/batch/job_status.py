@@ -2,7 +2,7 @@
 
 import datetime
 
-from letterhouse.batch.job_records import UNFINISHED
+from letterhouse.batch.job_tables import UNFINISHED
 
 
 def job_status(job, status_url):

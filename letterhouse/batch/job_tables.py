@@ -27,6 +27,10 @@ from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"  # Alembic scripts, shipped as package data
 MIGRATION_LOCK = 7_130_013  # the PostgreSQL advisory lock two servers starting at once take turns on
+# A batch's states: checked (rows read and checked, not started), queued, running, done, failed, cancelled.
+UNFINISHED = ("queued", "running")
+ENDED = ("done", "failed", "cancelled")
+HOLDING_ROWS = ("checked", *UNFINISHED)  # states in which a job's rows are kept on disk
 
 
 class UtcDateTime(TypeDecorator):

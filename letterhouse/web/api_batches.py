@@ -10,8 +10,9 @@ from letterhouse.batch.callback_urls import AllowedHosts, CallbackRefused, resol
 from letterhouse.batch.callbacks import SIGNATURE_HEADER
 from letterhouse.batch.callbacks import callback_secret as client_callback_secret
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
-from letterhouse.batch.job_records import ENDED, QueueFull, QueueUnavailable, TooManyBatches, TooMuchStored
+from letterhouse.batch.job_limits import QueueFull, QueueUnavailable, TooManyBatches, TooMuchStored
 from letterhouse.batch.job_status import job_status
+from letterhouse.batch.job_tables import ENDED
 from letterhouse.batch.manifest import kept_manifest
 from letterhouse.batch.options import options_message, read_batch_options, style_form_class
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS

@@ -8,7 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from letterhouse.batch.checking import MAX_PROBLEMS_KEPT, check_rows
 from letterhouse.batch.dates import DATE_ORDERS
-from letterhouse.batch.job_records import QueueFull, QueueUnavailable, TooManyBatches, TooMuchStored
+from letterhouse.batch.job_limits import QueueFull, QueueUnavailable, TooManyBatches, TooMuchStored
 from letterhouse.batch.options import BatchOptions, options_message, read_batch_options, style_form_class
 from letterhouse.batch.outputs import DEFAULT_OUTPUT, DOWNLOADS
 from letterhouse.batch.row_values import column_hint
