@@ -57,11 +57,11 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     if not glyphs:
         return Placements([], numpy.zeros((0, 6)), numpy.zeros(0)), {}
     lines = line_numbers(glyphs)
+    advances = numpy.array([glyph.font.widths.get(glyph.glyph_id, 0) / 1000 for glyph in glyphs])
     written = Written(lines, word_numbers(glyphs, lines), numpy.array([glyph.size for glyph in glyphs]),
-                      numpy.array([glyph.matrix[4] for glyph in glyphs]),
-                      numpy.array([glyph.font.widths.get(glyph.glyph_id, 0) / 1000 for glyph in glyphs]),
+                      numpy.array([glyph.matrix[4] for glyph in glyphs]), advances,
                       numpy.array([0.0 if joined(glyph.font) else 1.0 for glyph in glyphs]),
-                      ink_spans(glyphs), [],
+                      ink_spans(glyphs, advances), [],
                       [glyph.text for glyph in glyphs])
     written.texts = word_texts(glyphs, written.words)
     line_dx, line_dy, line_angle, line_size = line_motion(written, glyphs, style, rng, RULED if ruled else 1.0)
@@ -154,13 +154,11 @@ def word_total(values, words):
     return totals[words]
 
 
-def ink_spans(glyphs):
+def ink_spans(glyphs, advances):
     """Return each glyph's ink span (ems from its origin), its whole advance where its outline is unknown."""
     spans = numpy.array([glyph.ink for glyph in glyphs], dtype=float).reshape(-1, 2)
     unknown = spans[:, 1] <= spans[:, 0]
-    if unknown.any():  # a run of glyphs all of whose ink is known (one word, no space: "0") has none to fill in
-        spans[unknown] = [[0.0, glyph.font.widths.get(glyph.glyph_id, 0) / 1000] for glyph, missing
-                          in zip(glyphs, unknown) if missing]
+    spans[unknown, 0], spans[unknown, 1] = 0.0, advances[unknown]
     return spans
 
 
