@@ -1,9 +1,11 @@
 """`make test-fast` leaves out the slow files and every test measured slow; a new server test file is slow at once."""
 
+import json
 import re
+from types import SimpleNamespace
 
 import pytest
-from conftest import FAST_SECONDS, PROJECT, is_slow, measured_durations
+from conftest import FAST_SECONDS, PROJECT, DurationRecorder, is_slow, measured_durations
 
 TESTS = PROJECT / "tests"
 
@@ -39,3 +41,21 @@ def test_the_fast_tier_is_a_small_part_of_the_whole_suite(pytestconfig):
     durations = measured_durations()
     quick = sum(seconds for node, seconds in durations.items() if not is_slow(PROJECT / node.split("::")[0], seconds))
     assert quick < 60  # what the quick tests that were written down take, all told
+
+
+def record(path, adding, **seconds):
+    """Run a DurationRecorder over tests that took these seconds; return the table it wrote."""
+    recorder = DurationRecorder(path, adding)
+    for node, duration in seconds.items():
+        recorder.pytest_runtest_logreport(SimpleNamespace(nodeid=node, duration=duration))
+    recorder.pytest_sessionfinish(None)
+    return json.loads(path.read_text())
+
+
+def test_the_quick_tier_run_alone_adds_the_tests_that_were_quick_only_after_another(tmp_path):
+    table = tmp_path / "durations.json"
+    assert record(table, False, warms_the_cache=2.0, reads_the_cache=0.01) == {"warms_the_cache": 2.0}
+    # alone, the quick test pays for what the slow one used to make; a slower time wins, a quicker one does not
+    assert record(table, True, reads_the_cache=1.9, warms_the_cache=0.5) == {"warms_the_cache": 2.0,
+                                                                              "reads_the_cache": 1.9}
+    assert record(table, False, other=0.3) == {"other": 0.3}  # a whole run writes the table afresh

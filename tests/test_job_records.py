@@ -8,6 +8,8 @@ import time
 import zipfile
 
 import pytest
+import sqlalchemy
+from alembic import command
 from conftest import BUNDLED_TEMPLATES, pdf_text
 
 from letterhouse import create_app
@@ -16,7 +18,7 @@ from letterhouse.batch.chunks import write_chunk
 from letterhouse.batch.job_limits import QueueFull, QueueUnavailable, TooManyBatches, TooMuchStored
 from letterhouse.batch.job_records import MAX_ATTEMPTS, STALE_AFTER, JobStore, utc_now
 from letterhouse.batch.job_runner import RunnerSettings
-from letterhouse.batch.job_tables import database_engine, upgrade_database
+from letterhouse.batch.job_tables import database_engine, is_latest, migrations_config, upgrade_database
 from letterhouse.batch.rows import read_rows
 from letterhouse.config import load_settings
 from letterhouse.letters.catalog import catalog_from_config
@@ -191,3 +193,18 @@ def test_a_batch_the_queue_cannot_take_stays_checked_to_be_started_again(store, 
     assert (kept.state, kept.result) == ("checked", "") and kept.expires - kept.created <= datetime.timedelta(hours=1)
     store.runner = type("Recorder", (), {"submit": lambda self, job_id: None})()
     assert store.start(kept) and store.get(job.id).state == "queued"
+
+
+def test_a_database_left_at_an_older_migration_is_brought_to_the_newest(tmp_path):
+    """A server that finds last year's database migrates it; one that finds it current reads one row and goes on."""
+    engine = database_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = migrations_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+    assert not is_latest(engine)
+    assert "idempotency_keys" not in sqlalchemy.inspect(engine).get_table_names()
+    upgrade_database(engine)
+    assert is_latest(engine)
+    assert "idempotency_keys" in sqlalchemy.inspect(engine).get_table_names()
+    engine.dispose()

@@ -13,6 +13,9 @@ from letterhouse.render.letter_pdf import write_letter_pdf
 
 TEMPLATE = BUNDLED_TEMPLATES / "blank-page.jinja"
 LIMITS = {"string": 200, "text": 4000}
+# Slow as a whole: the tests share the renders of up to 60 letters (page_texts), and whichever runs
+# first pays for them all, so their measured times say nothing of the file's cost.
+pytestmark = pytest.mark.slow
 
 
 @functools.cache

@@ -1,11 +1,14 @@
 """A template author drops files into letter_templates/; good ones work, broken ones say where they broke."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED_TEMPLATES
 
-from letterhouse.letters.catalog import BrokenTemplate, Catalog, load_template
+from letterhouse.config import load_settings
+from letterhouse.letters.catalog import BrokenTemplate, Catalog, catalog_from_config, load_template
 from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.problems import TemplateError
 from letterhouse.letters.wording import body_paragraphs, render_body
@@ -90,3 +93,23 @@ def test_first_directory_wins_when_two_have_the_same_slug(tmp_path):
     catalog = Catalog([first, second], LIMITS)
     assert catalog.get("note").title == "From A"
     assert catalog.get("other").title == "Other"
+
+
+def test_two_apps_over_copies_of_one_file_compile_its_body_once(tmp_path):
+    """Every app, worker and reload reads the same files: the long bodies are compiled once per process."""
+    copies = []
+    for name in ("one", "two"):
+        directory = tmp_path / name
+        directory.mkdir()
+        shutil.copy(BUNDLED_TEMPLATES / "condolence.jinja", directory)
+        copies.append(catalog_from_config(load_settings({"TEMPLATES": str(directory)})).usable_template("condolence"))
+    assert copies[0].path != copies[1].path
+    assert copies[0].body is copies[1].body
+    (tmp_path / "two" / "condolence.jinja").write_text(
+        (tmp_path / "two" / "condolence.jinja").read_text() + "\nWith love.\n", encoding="utf-8")
+    changed = catalog_from_config(load_settings({"TEMPLATES": str(tmp_path / "two")})).usable_template("condolence")
+    assert changed.body is not copies[0].body
+    example = json.loads((BUNDLED_TEMPLATES / "examples" / "condolence.json").read_text(encoding="utf-8"))
+    letter, errors = validate_mapping(changed, example)
+    assert errors == {}
+    assert "With love." in body_paragraphs(render_body(letter))[-1]

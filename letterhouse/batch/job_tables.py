@@ -1,10 +1,13 @@
 """The job records' tables in SQLAlchemy, the engine a database URL names, and its Alembic migrations."""
 
 import datetime
+import functools
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -155,8 +158,9 @@ def sqlite_pragmas(connection, record):
 
 def upgrade_database(engine, attempts=3):
     """Bring the database to the latest migration; servers starting at once take turns."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    if is_latest(engine):
+        return  # the usual start: reading one row costs less than loading every migration script
+    config = migrations_config()
     for attempt in range(attempts):
         try:
             with engine.begin() as connection:
@@ -168,3 +172,22 @@ def upgrade_database(engine, attempts=3):
         except OperationalError:  # SQLite: another process was creating the table this instant
             if attempt == attempts - 1:
                 raise
+
+
+def migrations_config():
+    """Return the Alembic configuration of our migration scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@functools.cache
+def latest_revision():
+    """Return the newest migration's revision (read once per process)."""
+    return ScriptDirectory.from_config(migrations_config()).get_current_head()
+
+
+def is_latest(engine):
+    """Return whether the database is already at the newest migration."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == latest_revision()

@@ -122,7 +122,7 @@ def load_template(path, limits, name=None):
         problems.append(Problem(name, 1, "file name must be lowercase letters, digits and hyphens"))
     body, body_names = None, frozenset()
     if body_text is not None:
-        body, body_problems, body_names = compile_body(name, body_text, body_line, fields)
+        body, body_problems, body_names = compiled_body(name, text, body_text, body_line, fields)
         problems += body_problems
     if any(p.is_error for p in problems):
         raise TemplateError(sorted(problems, key=lambda p: p.line))
@@ -142,6 +142,24 @@ def read_template_text(path, name):
         raise TemplateError([Problem(name, 1, f"the file is {size:,} bytes; a template may be at most "
                                               f"{MAX_TEMPLATE_BYTES:,}")])
     return path.read_text(encoding="utf-8")
+
+
+COMPILED_KEPT = 256  # bodies kept compiled per process (a server has tens of templates)
+COMPILED = {}  # (file name, digest of the whole file) -> compile_body's answer
+
+
+def compiled_body(filename, text, body_text, body_line, fields):
+    """Return compile_body's answer, compiled once per process for each file's name and text.
+
+    Compiling a long body costs a tenth of a second or more, and every app, worker and reload would
+    compile the same text again; the body, its problems and names follow from the file alone.
+    """
+    key = (filename, hashlib.sha256(text.encode()).digest())
+    if key not in COMPILED:
+        if len(COMPILED) >= COMPILED_KEPT:
+            COMPILED.pop(next(iter(COMPILED)), None)
+        COMPILED[key] = compile_body(filename, body_text, body_line, fields)
+    return COMPILED[key]
 
 
 def compile_body(filename, body_text, body_line, fields):
