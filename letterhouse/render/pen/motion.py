@@ -5,7 +5,7 @@ gives the same page. Lines are found by their baseline, words by the spaces betw
 """
 
 import math
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy
@@ -47,6 +47,8 @@ class Written:
     inks: numpy.ndarray  # where each glyph's ink starts and ends along the line, in ems from its origin
     texts: list  # each word's text, in the order written
     texts_of: list  # each glyph's text
+    lettered: numpy.ndarray  # True where the glyph writes something (not a space)
+    dashes: numpy.ndarray  # True where the glyph is a hyphen or a dash
 
 
 def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
@@ -56,14 +58,7 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     """
     if not glyphs:
         return Placements([], numpy.zeros((0, 6)), numpy.zeros(0)), {}
-    lines = line_numbers(glyphs)
-    advances = numpy.array([glyph.font.widths.get(glyph.glyph_id, 0) / 1000 for glyph in glyphs])
-    written = Written(lines, word_numbers(glyphs, lines), numpy.array([glyph.size for glyph in glyphs]),
-                      numpy.array([glyph.matrix[4] for glyph in glyphs]), advances,
-                      numpy.array([0.0 if joined(glyph.font) else 1.0 for glyph in glyphs]),
-                      ink_spans(glyphs, advances), [],
-                      [glyph.text for glyph in glyphs])
-    written.texts = word_texts(glyphs, written.words)
+    written = written_glyphs(glyphs, joined)
     line_dx, line_dy, line_angle, line_size = line_motion(written, glyphs, style, rng, RULED if ruled else 1.0)
     word_dx, word_dy, word_angle, word_scale, word_wide, word_slant, pressure = word_motion(written, style, rng)
     own = glyph_motion(written, style, rng)
@@ -85,6 +80,22 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     placed = placements(glyphs, (angle, wide, tall, slant), dx, dy, darkness, variants(glyphs, rng),
                         written.advances)
     return placed, line_moves(glyphs, line_dx, line_dy, written.ems)
+
+
+def written_glyphs(glyphs, joined):
+    """Return the Written of the glyphs of one stream; joined(font) says whether a face's letters join."""
+    texts = [glyph.text for glyph in glyphs]
+    fonts = {id(glyph.font): glyph.font for glyph in glyphs}
+    loose = {key: 0.0 if joined(font) else 1.0 for key, font in fonts.items()}
+    advances = numpy.array([glyph.font.widths.get(glyph.glyph_id, 0) / 1000 for glyph in glyphs])
+    lines = line_numbers(glyphs)
+    dashes = numpy.array([text in DASHES for text in texts], dtype=bool)
+    words = word_numbers(glyphs, lines, texts, dashes)
+    return Written(lines, words, numpy.array([glyph.size for glyph in glyphs]),
+                   numpy.array([glyph.matrix[4] for glyph in glyphs]), advances,
+                   numpy.array([loose[id(glyph.font)] for glyph in glyphs]), ink_spans(glyphs, advances),
+                   word_texts(texts, words), texts, numpy.array([bool(text.strip()) for text in texts], dtype=bool),
+                   dashes)
 
 
 @dataclass
@@ -135,7 +146,7 @@ def signature_motion(written, style, rng, signed):
     words = written.words
     climb = numpy.radians(style.signature_rise_deg) * rng.uniform(0.4, 1.0, size=words.max() + 1)[words] * signed
     from_first = (written.xs - first_of(written.xs, words)[words]) / written.ems
-    inked = numpy.array([bool(text.strip()) for text in written.texts_of])
+    inked = written.lettered
     after_gap = numpy.concatenate([[True], ~inked[:-1] | (words[1:] != words[:-1])])
     capital = 1 + style.signature_capital * (inked & after_gap) * signed
     return climb, numpy.tan(climb) * from_first, style.signature_slant * signed, capital
@@ -170,33 +181,42 @@ def kept_spaces(written, dx, wide, slant):
     The gap, from ink to ink, keeps SPACE_KEPT of itself and at least INK_GAP of the space's
     width; where it is short, the rest of the line moves along by what is missing.
     """
-    extra = numpy.zeros(len(dx))
-    ems = written.ems
-    middle = written.advances / 2
+    ems, xs, inks, advances = written.ems, written.xs, written.inks, written.advances
+    middle = advances / 2
     lean = numpy.abs(slant) * LEAN_REACH
     # each glyph's ink, grown or shrunk about its middle, leaning out at the top, where the pen put it
-    ink_left = written.xs + ems * (dx + middle + (written.inks[:, 0] - middle) * wide - lean)
-    ink_right = written.xs + ems * (dx + middle + (written.inks[:, 1] - middle) * wide + lean)
-    previous = {}  # line -> (the last inked glyph of the line's previous word, the push it was given)
-    starts = numpy.flatnonzero(numpy.concatenate([[True], written.words[1:] != written.words[:-1]]))
-    for first, stop in zip(starts, [*starts[1:], len(dx)]):
-        inked = [i for i in range(first, stop) if written.inks[i, 1] > written.inks[i, 0]
-                 and written.texts_of[i].strip()]
-        if not inked:
-            continue
-        line, push = written.lines[first], 0.0
-        if line in previous:
-            last, push = previous[line]
-            start = inked[0]
-            space = written.xs[start] - (written.xs[last] + written.advances[last] * ems[last])
-            was = (written.xs[start] + written.inks[start, 0] * ems[start]
-                   - written.xs[last] - written.inks[last, 1] * ems[last])
-            gap = ink_left[start] - ink_right[last]  # both words have had the line's push so far
-            dash = DASH_GAP * ems[start] if {written.texts_of[last], written.texts_of[start]} & DASHES else 0.0
-            push += max(max(SPACE_KEPT * was, INK_GAP * space, dash) - gap, 0.0)
-        extra[first:stop] = push / ems[first:stop]
-        previous[line] = (inked[-1], push)
-    return extra
+    ink_left = xs + ems * (dx + middle + (inks[:, 0] - middle) * wide - lean)
+    ink_right = xs + ems * (dx + middle + (inks[:, 1] - middle) * wide + lean)
+    first, last, before = inked_words(written)
+    after = numpy.flatnonzero(before >= 0)  # the inked words that follow another on their line
+    start, end = first[after], last[before[after]]
+    space = xs[start] - (xs[end] + advances[end] * ems[end])
+    was = xs[start] + inks[start, 0] * ems[start] - xs[end] - inks[end, 1] * ems[end]
+    gap = ink_left[start] - ink_right[end]  # both words have had the line's push so far
+    dash = numpy.where(written.dashes[end] | written.dashes[start], DASH_GAP * ems[start], 0.0)
+    short = numpy.maximum(numpy.maximum(numpy.maximum(SPACE_KEPT * was, INK_GAP * space), dash) - gap, 0.0)
+    pushes = numpy.zeros(len(first))
+    for number, previous, missing in zip(after.tolist(), before[after].tolist(), short.tolist()):
+        pushes[number] = pushes[previous] + missing  # the push so far along the line, and this gap's
+    per_word = numpy.zeros(written.words.max() + 1)  # a word with no ink stays where it is
+    per_word[written.words[first]] = pushes
+    return per_word[written.words] / ems
+
+
+def inked_words(written):
+    """Return each inked word's first and last inked glyph, and the inked word before it on its line (or -1).
+
+    A word is inked if one of its glyphs has ink and writes a letter; words are in the order written.
+    """
+    inked = numpy.flatnonzero((written.inks[:, 1] > written.inks[:, 0]) & written.lettered)
+    words = written.words[inked]
+    opens = numpy.concatenate([[True], words[1:] != words[:-1]])[:len(inked)]
+    first, last = inked[opens], inked[numpy.concatenate([opens[1:], [True]])[:len(inked)]]
+    latest, before = {}, []
+    for number, line in enumerate(written.lines[first].tolist()):
+        before.append(latest.get(line, -1))
+        latest[line] = number
+    return first, last, numpy.array(before, dtype=int)
 
 
 def line_motion(written, glyphs, style, rng, shape):
@@ -250,51 +270,42 @@ def spread_repeats(texts, rng):
     Independent draws put two of a word's many writings close together now and then: a clone. So the
     n-th writing of a word takes the n-th point of an R2 sequence from a random start: as even as can be.
     """
-    starts, seen, draws = {}, defaultdict(int), []
+    kinds, seen, which, times = {}, defaultdict(int), [], []
     for text in texts:
-        if text not in starts:
-            starts[text] = rng.uniform(0, 1, size=2)
-        draws.append((starts[text] + seen[text] * numpy.array(R2)) % 1.0)
+        which.append(kinds.setdefault(text, len(kinds)))
+        times.append(seen[text])
         seen[text] += 1
-    return numpy.array(draws).reshape(-1, 2) * 2 - 1
+    starts = rng.uniform(0, 1, size=(len(kinds), 2))  # each word's start, drawn as it is first written
+    draws = (starts[which] + numpy.array(times)[:, None] * numpy.array(R2)) % 1.0
+    return draws.reshape(-1, 2) * 2 - 1
 
 
 def line_moves(glyphs, line_dx, line_dy, ems):
     """Return {line key: (right, up)}: where each line's baseline starts after the pen, in its font's units."""
-    moves = {}
-    for glyph, dx, dy, em in zip(glyphs, line_dx, line_dy, ems):
-        moves.setdefault(glyph.line, (float(dx * em), float(dy * em)))
-    return moves
+    keys = [glyph.line for glyph in glyphs]
+    firsts = sorted(numpy.unique(numpy.array(keys), return_index=True)[1].tolist())
+    right, up = (line_dx * ems)[firsts].tolist(), (line_dy * ems)[firsts].tolist()
+    return {keys[first]: (dx, dy) for first, dx, dy in zip(firsts, right, up)}
 
 
 def line_numbers(glyphs):
-    """Return each glyph's line, numbered down the page in the order lines were first written."""
-    order = {}
-    for glyph in glyphs:
-        order.setdefault(glyph.line, len(order))
-    ranked = {key: rank for rank, key in enumerate(sorted(order))}
-    return numpy.array([ranked[glyph.line] for glyph in glyphs])
+    """Return each glyph's line, numbered down the page (by its key: its baseline)."""
+    return numpy.unique(numpy.array([glyph.line for glyph in glyphs]), return_inverse=True)[1].reshape(-1)
 
 
-def word_numbers(glyphs, lines):
-    """Return each glyph's word: a new word after a space, or on a new line or text block."""
-    numbers, word, previous, previous_dash = [], 0, None, False
-    for glyph, line in zip(glyphs, lines):
-        gap = glyph.text.isspace() or not glyph.text or glyph.text in DASHES or previous_dash
-        previous_dash = glyph.text in DASHES
-        if previous is not None and (gap or line != previous[0] or glyph.block != previous[1]):
-            word += 1
-        numbers.append(word)
-        previous = (line, glyph.block)
-    return numpy.array(numbers)
+def word_numbers(glyphs, lines, texts, dashes):
+    """Return each glyph's word: a new word after a space or a dash, or on a new line or text block."""
+    gap = numpy.array([text.isspace() or not text for text in texts], dtype=bool) | dashes
+    blocks = numpy.array([glyph.block for glyph in glyphs])
+    new = gap[1:] | dashes[:-1] | (lines[1:] != lines[:-1]) | (blocks[1:] != blocks[:-1])
+    return numpy.concatenate([[0], numpy.cumsum(new)])
 
 
-def word_texts(glyphs, words):
+def word_texts(texts, words):
     """Return the text of each word, as it is written (lower case: a capital is the same word)."""
-    texts = [""] * (words.max() + 1)
-    for glyph, word in zip(glyphs, words):
-        texts[word] += glyph.text.lower()
-    return texts
+    starts = numpy.flatnonzero(numpy.concatenate([[True], words[1:] != words[:-1]])).tolist()
+    lowered = [text.lower() for text in texts]
+    return ["".join(lowered[start:stop]) for start, stop in zip(starts, [*starts[1:], len(texts)])]
 
 
 def line_extents(xs, ems, lines):
@@ -369,15 +380,21 @@ def ink_darkness(style, word_pressure, from_word, phases, noise):
 
 def variants(glyphs, rng):
     """Return a shape for each glyph, never one of the shapes its last few writings took."""
-    recent = defaultdict(lambda: deque(maxlen=RECENT))
-    picks = rng.integers(0, VARIANTS - RECENT, size=len(glyphs))
-    chosen = []
-    for glyph, pick in zip(glyphs, picks):
-        seen = recent[(glyph.font.family, glyph.shape)]
-        free = [number for number in range(VARIANTS) if number not in seen]
-        number = free[int(pick) % len(free)]
+    recent = {}  # (family, shape) -> its last few shapes, oldest first
+    chosen = rng.integers(0, VARIANTS - RECENT, size=len(glyphs)).tolist()  # which of the shapes left
+    for index, glyph in enumerate(glyphs):
+        key = (glyph.font.family, glyph.shape)
+        seen = recent.get(key)
+        if seen is None:
+            seen = recent[key] = []
+        number = chosen[index]
+        for taken in sorted(seen):  # the pick-th shape not taken lately: step over each taken one below it
+            if taken <= number:
+                number += 1
         seen.append(number)
-        chosen.append(number)
+        if len(seen) > RECENT:
+            del seen[0]
+        chosen[index] = number
     return chosen
 
 

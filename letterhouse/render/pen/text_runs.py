@@ -1,6 +1,7 @@
 """Read the text WeasyPrint drew into a content stream: every glyph, where it sits, in which font, size and ink."""
 
 import re
+import struct
 from dataclasses import dataclass, field
 
 TJ_PARTS = re.compile(rb"<([0-9a-fA-F]*)>|(-?(?:\d+\.?\d*|\.\d+))")
@@ -96,20 +97,25 @@ def read_shown(item, font, state, position, glyphs):
     line = line_key(text_matrix)
     a, b, c, d, e, f = text_matrix
     sa, sb, sc, sd = scale * a, scale * b, scale * c, scale * d
-    for match in TJ_PARTS.finditer(item[1:item.rindex(b"]")]):
-        hex_ids, number = match.groups()
-        if number is not None:
+    widths, to_unicode, rgb, alpha = font.widths, font.to_unicode, state.rgb, state.alpha
+    step = 2 if font.bitmap else 4  # hex digits a glyph
+    for hex_ids, number in TJ_PARTS.findall(item[1:item.rindex(b"]")]):
+        if number:
             advance -= float(number) / 1000 * size
             continue
-        step = 2 if font.bitmap else 4
-        for start in range(0, len(hex_ids), step):
-            glyph_id = int(hex_ids[start:start + step], 16)
+        for glyph_id in (int(hex_ids, 16),) if len(hex_ids) == step else glyph_ids(hex_ids, font.bitmap):
             if glyphs is not None:
                 matrix = (sa, sb, sc, sd, advance * a + rise * c + e, advance * b + rise * d + f)  # glyph -> user
-                glyphs.append(Glyph(font, glyph_id, matrix, size, line, block, state.rgb, state.alpha,
-                                    font.to_unicode.get(glyph_id, "")))
-            advance += font.widths.get(glyph_id, 0) / 1000 * size
+                glyphs.append(Glyph(font, glyph_id, matrix, size, line, block, rgb, alpha,
+                                    to_unicode.get(glyph_id, "")))
+            advance += widths.get(glyph_id, 0) / 1000 * size
     return advance
+
+
+def glyph_ids(hex_ids, bitmap):
+    """Return the glyph ids of a TJ's hex string: two bytes each, one in a bitmap font."""
+    raw = bytes.fromhex(hex_ids.decode())
+    return raw if bitmap else struct.unpack(f">{len(raw) // 2}H", raw)
 
 
 def line_key(text_matrix):
