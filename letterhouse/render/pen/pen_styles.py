@@ -33,6 +33,10 @@ class PenStyle:
     signature_rise_deg: float = 4.0
     signature_slant: float = 0.12
     signature_capital: float = 0.12
+    # Each sheet sits this far (ems) off the page's grid, across and down, and its lines are this share
+    # closer or further apart than the layout's.
+    sheet_shift: float = 0.35
+    line_pitch: float = 0.02
 
 
 PEN_STYLES = {
