@@ -112,13 +112,15 @@ def client(app):
 def command_line(tmp_path, templates_dir):
     """Run a `letterhouse` command with the test app's settings as its own; return click's result.
 
-    The command reads the settings as they are given (no app is made for it: a command makes its own).
+    The command reads the settings as they are given (no app is made for it: a command makes its own);
+    a test changes one through `invoke.settings`.
     """
     settings = settings_for_tests(tmp_path, templates_dir)
 
     def invoke(*args, **kwargs):
         return CliRunner().invoke(cli, [str(arg) for arg in args], obj=settings, **kwargs)
 
+    invoke.settings = settings
     return invoke
 
 

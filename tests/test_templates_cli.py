@@ -97,8 +97,8 @@ def test_check_reports_what_weasyprint_logs_while_writing_the_example(runner, mo
                                                   "logged: Ignored `hyphens: sometimes` at 3:7, invalid value.")
 
 
-def test_check_refuses_an_example_longer_than_the_page_limit(runner, app, templates_dir):
-    app.config["MAX_PAGES"] = 1
+def test_check_refuses_an_example_longer_than_the_page_limit(runner, templates_dir):
+    runner.settings["MAX_PAGES"] = 1
     result = templates_command(runner, "check", templates_dir / "anniversary.jinja")
     assert result.exit_code == 1
     assert "the example letter cannot be written: This letter would run to 2 pages; the limit is 1." in result.output

@@ -78,7 +78,7 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     pressure = 0.3 * pressure + 0.7 * numpy.sin(2 * math.pi * along_line / PRESSURE_WAVE_EMS + line_phases)
     darkness = ink_darkness(style, pressure, from_word, phases, rng.uniform(-1, 1, size=len(glyphs)))
     chosen = variants(glyphs, rng)
-    sheet_dx, sheet_dy = sheet_motion(glyphs, written.ems, style, rng, RULED if ruled else 1.0)
+    sheet_dx, sheet_dy = sheet_motion(glyphs, written.ems, style, rng, 0.0 if ruled else 1.0)
     placed = placements(glyphs, (angle, wide, tall, slant), dx + sheet_dx, dy + sheet_dy, darkness, chosen,
                         written.advances)
     return placed, line_moves(glyphs, line_dx + sheet_dx, line_dy + sheet_dy, written.ems)
@@ -89,13 +89,14 @@ def sheet_motion(glyphs, ems, style, rng, shape):
 
     A person starts each sheet a little higher or lower and further in or out, and writes its lines
     a little closer or further apart than on the last; a page laid out by a computer puts every
-    letter's lines in the same places. On ruled paper the rules hold the lines (shape).
+    letter's lines in the same places. The sheet moves only outward across, so a full line never
+    passes the right margin; on ruled paper (shape 0) the rules hold the lines where they are.
     """
     across, down, pitch = rng.uniform(-1, 1, size=3)
     below_first = numpy.array([glyph.line for glyph in glyphs], dtype=float) / 2  # user units down the page
     below_first -= below_first.min()
     up = -shape * (down * style.sheet_shift + pitch * style.line_pitch * below_first / ems)
-    return numpy.full(len(glyphs), across * style.sheet_shift), up
+    return numpy.full(len(glyphs), (across - 1) * style.sheet_shift), up
 
 
 def written_glyphs(glyphs, joined):

@@ -33,7 +33,8 @@ class PenStyle:
     signature_rise_deg: float = 4.0
     signature_slant: float = 0.12
     signature_capital: float = 0.12
-    # Each sheet sits this far (ems) off the page's grid, across and down, and its lines are this share
+    # Each sheet sits up to this far (ems) above or below the page's grid and up to twice this to its left
+    # (never right: a full line keeps its margin), and its lines are this share
     # closer or further apart than the layout's.
     sheet_shift: float = 0.35
     line_pitch: float = 0.02
