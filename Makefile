@@ -36,20 +36,23 @@ test: install
 screenshots: install
 	LETTERHOUSE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_browser_screenshots.py
 
-# The quick part of the suite, for while you work: everything not marked slow (see tests/conftest.py).
+# The quick part of the suite, for while you work: everything not marked slow (see tests/tiers.py),
+# on every core (pytest-xdist).
+QUICK   := -m "not slow" -n auto
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(QUICK)
 
-# Runs the whole suite and writes down how long each test took (tests/durations.json), which
-# decides what `make test-fast` leaves out; then runs the quick part alone, twice, adding any test
-# that is slow there (one that shared another's cached work in the whole run).
+# Runs the whole suite and writes down what each test cost (tests/durations.json: processor time,
+# so a busy machine measures the same), which decides what `make test-fast` leaves out; then runs
+# the quick part alone, as make test-fast does, twice, adding any test that is slow there (one that
+# shared another's cached work in the whole run).
 durations: install
 	LETTERHOUSE_RECORD_DURATIONS=tests/durations.json $(BIN)/python -m pytest
 	$(MAKE) durations-quick
 	$(MAKE) durations-quick
 
 durations-quick: install
-	LETTERHOUSE_RECORD_DURATIONS=tests/durations.json $(BIN)/python -m pytest -q -m "not slow"
+	LETTERHOUSE_RECORD_DURATIONS=tests/durations.json $(BIN)/python -m pytest -q $(QUICK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,9 +1,7 @@
 """Shared fixtures: an app over the bundled templates, a client, letter actions and PDF readers."""
 
 import datetime
-import fnmatch
 import io
-import json
 import logging
 import os
 import re
@@ -23,7 +21,8 @@ from letterhouse.batch.job_tables import database_engine, upgrade_database
 from letterhouse.cli import cli
 from letterhouse.letters.clock import TODAY_VARIABLE
 
-pytest_plugins = ("services",)  # real PostgreSQL and Redis: tests/services.py
+# Real PostgreSQL and Redis (tests/services.py); the quick tier and its measuring (tests/tiers.py).
+pytest_plugins = ("services", "tiers", "pytester")
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED_TEMPLATES = PROJECT / "letter_templates"
@@ -253,63 +252,3 @@ if os.environ.get("CI"):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "expect_render_warnings: the test expects WeasyPrint to log warnings")
-    config.addinivalue_line("markers", "slow: left out of `make test-fast` (browser, server, load, measured slow)")
-
-
-# The slow part of the suite, left out by `make test-fast` (pytest -m "not slow"): whole files by
-# name (so a file added later, like tests/test_server_*.py, is slow from the start), and every test
-# measured slower than FAST_SECONDS in tests/durations.json. `make durations` measures them again
-# from a whole run; a new test counts as quick until it is measured.
-SLOW_FILES = ("browser/test_*.py", "test_load.py", "test_server_*.py", "test_hardening.py")
-DURATIONS = PROJECT / "tests" / "durations.json"
-FAST_SECONDS = 0.1  # setup, call and teardown, as measured in a whole run (quicker ones are not written down)
-RECORDED_FROM = 0.1  # quicker tests are not written down, so the table stays small
-DURATIONS_WANTED = "LETTERHOUSE_RECORD_DURATIONS"  # a path: write each test's duration there at the end
-
-
-def measured_durations():
-    """Return {test node id: seconds} as last measured (tests/durations.json)."""
-    return json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
-
-
-def pytest_collection_modifyitems(config, items):
-    """Mark the slow tests slow."""
-    durations = measured_durations()
-    for item in items:
-        if is_slow(item.path, durations.get(item.nodeid, 0.0)):
-            item.add_marker(pytest.mark.slow)
-
-
-def is_slow(path, seconds=0.0):
-    """Return whether a test belongs to the slow part of the suite, by its file or by its measured time."""
-    relative = Path(path).relative_to(PROJECT / "tests").as_posix()
-    return any(fnmatch.fnmatch(relative, pattern) for pattern in SLOW_FILES) or seconds > FAST_SECONDS
-
-
-class DurationRecorder:
-    """Write down how long each test took (setup, call and teardown), for `make durations`.
-
-    A whole run writes the table afresh. A run of part of the suite (`-m "not slow"`) adds to it, the
-    slower time winning: a test that looked quick in the whole run because another test had already
-    made what they share (a cached letter, a template) pays for it when the quick tier runs alone.
-    """
-
-    def __init__(self, path, adding):
-        self.path, self.adding, self.seconds = Path(path), adding, {}
-
-    def pytest_runtest_logreport(self, report):
-        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
-
-    def pytest_sessionfinish(self, session):
-        table = {node: seconds for node, seconds in self.seconds.items() if seconds >= RECORDED_FROM}
-        if self.adding and self.path.exists():
-            before = json.loads(self.path.read_text(encoding="utf-8"))
-            table = {node: max(table.get(node, 0.0), before.get(node, 0.0)) for node in {*before, *table}}
-        kept = {node: round(seconds, 2) for node, seconds in sorted(table.items())}
-        self.path.write_text(json.dumps(kept, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def pytest_sessionstart(session):
-    if os.environ.get(DURATIONS_WANTED):
-        recorder = DurationRecorder(os.environ[DURATIONS_WANTED], adding=bool(session.config.option.markexpr))
-        session.config.pluginmanager.register(recorder, "letterhouse-durations")
