@@ -5,13 +5,12 @@ gives the same page. Lines are found by their baseline, words by the spaces betw
 """
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy
 
-from letterhouse.render.pen.outlines import VARIANTS
 from letterhouse.render.pen.pen_styles import RULED
+from letterhouse.render.pen.repeats import spread_repeats, variants
 
 SPACE_KEPT = 0.7  # the ink gap between words keeps at least this share of itself
 INK_GAP = 1.0  # ... and is never less than this share of the space's own width: words never run together
@@ -22,7 +21,6 @@ INK_WAVE_EMS = 3.0  # the pen presses harder and lighter along a word over about
 LETTER_TONE = 0.08  # each letter's own ink, beside its word's: more, and the tone steps from letter to letter
 DASH_GAP = 0.06  # ems of ink gap kept on either side of a hyphen or dash, which a joined hand would swallow
 DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
-RECENT = 3  # a glyph never takes any of the shapes its last few writings took
 
 
 @dataclass(frozen=True)
@@ -278,24 +276,6 @@ def word_motion(written, style, rng):
 
 GROWTH = 0.06  # ems: the most a word's letters' places spread or gather, all told
 
-R2 = (0.7548776662466927, 0.5698402909980532)  # the plastic number's powers: the most even 2-D sequence
-
-
-def spread_repeats(texts, rng):
-    """Return two draws in -1..1 per word (its slant and width) that differ from every other writing of it.
-
-    Independent draws put two of a word's many writings close together now and then: a clone. So the
-    n-th writing of a word takes the n-th point of an R2 sequence from a random start: as even as can be.
-    """
-    kinds, seen, which, times = {}, defaultdict(int), [], []
-    for text in texts:
-        which.append(kinds.setdefault(text, len(kinds)))
-        times.append(seen[text])
-        seen[text] += 1
-    starts = rng.uniform(0, 1, size=(len(kinds), 2))  # each word's start, drawn as it is first written
-    draws = (starts[which] + numpy.array(times)[:, None] * numpy.array(R2)) % 1.0
-    return draws.reshape(-1, 2) * 2 - 1
-
 
 def line_moves(glyphs, line_dx, line_dy, ems):
     """Return {line key: (right, up)}: where each line's baseline starts after the pen, in its font's units."""
@@ -393,26 +373,6 @@ def ink_darkness(style, word_pressure, from_word, phases, noise):
     start = numpy.exp(-numpy.maximum(from_word, 0) / 1.2)  # the first letters of a word, where the pen lands
     swell = numpy.sin(2 * math.pi * from_word / INK_WAVE_EMS + phases)
     return style.ink * (0.5 * word_pressure + 0.6 * start - 0.25 + 0.4 * swell + LETTER_TONE * noise)
-
-
-def variants(glyphs, rng):
-    """Return a shape for each glyph, never one of the shapes its last few writings took."""
-    recent = {}  # (family, shape) -> its last few shapes, oldest first
-    chosen = rng.integers(0, VARIANTS - RECENT, size=len(glyphs)).tolist()  # which of the shapes left
-    for index, glyph in enumerate(glyphs):
-        key = (glyph.font.family, glyph.shape)
-        seen = recent.get(key)
-        if seen is None:
-            seen = recent[key] = []
-        number = chosen[index]
-        for taken in sorted(seen):  # the pick-th shape not taken lately: step over each taken one below it
-            if taken <= number:
-                number += 1
-        seen.append(number)
-        if len(seen) > RECENT:
-            del seen[0]
-        chosen[index] = number
-    return chosen
 
 
 def placements(glyphs, shapes, dx, dy, darkness, chosen, advances):
