@@ -75,7 +75,7 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     line_phases = rng.uniform(0, 2 * math.pi, size=written.lines.max() + 1)[written.lines]
     pressure = 0.3 * pressure + 0.7 * numpy.sin(2 * math.pi * along_line / PRESSURE_WAVE_EMS + line_phases)
     darkness = ink_darkness(style, pressure, from_word, phases, rng.uniform(-1, 1, size=len(glyphs)))
-    chosen = variants(glyphs, rng)
+    chosen = variants(glyphs, written.words.tolist(), rng)
     sheet_dx, sheet_dy = sheet_motion(glyphs, written.ems, style, rng, 0.0 if ruled else 1.0)
     placed = placements(glyphs, (angle, wide, tall, slant), dx + sheet_dx, dy + sheet_dy, darkness, chosen,
                         written.advances)

@@ -7,6 +7,7 @@ import numpy
 from letterhouse.render.pen.outlines import VARIANTS
 
 RECENT = 3  # a glyph never takes any of the shapes its last few writings took
+EARLIER = VARIANTS - RECENT - 1  # ... nor any of the last this many its word's earlier writings took there
 R2 = (0.7548776662466927, 0.5698402909980532)  # the plastic number's powers: the most even 2-D sequence
 
 
@@ -26,21 +27,43 @@ def spread_repeats(texts, rng):
     return draws.reshape(-1, 2) * 2 - 1
 
 
-def variants(glyphs, rng):
-    """Return a shape for each glyph, never one of the shapes its last few writings took."""
-    recent = {}  # (family, shape) -> its last few shapes, oldest first
-    chosen = rng.integers(0, VARIANTS - RECENT, size=len(glyphs)).tolist()  # which of the shapes left
-    for index, glyph in enumerate(glyphs):
-        key = (glyph.font.family, glyph.shape)
-        seen = recent.get(key)
-        if seen is None:
-            seen = recent[key] = []
-        number = chosen[index]
-        for taken in sorted(seen):  # the pick-th shape not taken lately: step over each taken one below it
-            if taken <= number:
-                number += 1
-        seen.append(number)
-        if len(seen) > RECENT:
-            del seen[0]
-        chosen[index] = number
+def variants(glyphs, words, rng):
+    """Return a shape for each glyph: none of its last few writings' shapes, nor its word's earlier ones there.
+
+    A word written again takes, letter by letter, shapes its earlier writings did not take at that
+    letter (the last EARLIER of them, when it is written more often than there are shapes): a letter
+    may reuse a shape, but never in the same word, so no two writings of a word share their shapes.
+    One draw per glyph, in the order written, picks among the shapes left.
+    """
+    picks = rng.uniform(0, 1, size=len(glyphs)).tolist()
+    places = letter_places([glyph.text for glyph in glyphs], words)
+    recent, earlier, chosen = defaultdict(list), defaultdict(list), []
+    for glyph, place, pick in zip(glyphs, places, picks):
+        lately = recent[(glyph.font.family, glyph.shape)]
+        before = earlier[place][-EARLIER:] if place else ()
+        left = [number for number in range(VARIANTS) if number not in lately and number not in before]
+        number = left[int(pick * len(left))]
+        lately.append(number)
+        if len(lately) > RECENT:
+            del lately[0]
+        if place:
+            earlier[place].append(number)
+        chosen.append(number)
     return chosen
+
+
+def letter_places(texts, words):
+    """Return each glyph's place in its word, (the word's letters, which letter), or None if not a letter.
+
+    Only letters and digits count, in lower case: "The", "the" and "the," are one word written again.
+    """
+    places, letters = [None] * len(texts), []
+    for index in range(len(texts) + 1):
+        if index == len(texts) or (index and words[index] != words[index - 1]):
+            word = "".join(texts[at].lower() for at in letters)
+            for which, at in enumerate(letters):
+                places[at] = (word, which)
+            letters = []
+        if index < len(texts) and texts[index].isalnum():
+            letters.append(index)
+    return places
