@@ -20,6 +20,7 @@ from letterhouse.letters.letter import validate_mapping
 from letterhouse.letters.styles import HANDS
 from letterhouse.render.letter_pdf import write_letter_pdf
 from letterhouse.render.pen.warps import Warp
+from letterhouse.render.realism_measure import measure_pdf
 
 STORY = (
     "I went down to the harbour in the morning and the boats were all in. The tide was out and the "
@@ -142,6 +143,23 @@ def test_without_the_pen_repeated_words_are_clones(write_without_pen):
                          for value in pairs]
     assert max(likeness_of_pairs) > 0.99  # the same glyphs in the same places
     assert numpy.mean(numpy.array(likeness_of_pairs) >= CLONE) > 0.3
+
+
+@pytest.mark.parametrize("hand", ["kalam", "patrick-hand"])
+def test_a_print_hand_s_repeated_words_are_seldom_alike(write, tmp_path, hand):
+    """In a print hand, whose letters each move on their own, few pairs of a word's writings are clones.
+
+    Measured as `letterhouse realism` measures a page: each word written three times or more, every
+    pair of its writings compared after aligning their place, size and angle. A word written again
+    takes other shapes letter by letter, and its letters turn, lean and grow by more than the
+    face's own variants: a tenth to a sixth of the pairs still match at 0.90 (two in five before).
+    """
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(write(realism="natural", hand=hand))
+    figures = measure_pdf(path)["repeated_words"]
+    assert figures["pairs"] >= 200
+    assert figures["pairs_at_or_above"] / figures["pairs"] < 0.25
+    assert figures["median"] < 0.87
 
 
 def test_the_ink_of_a_word_is_not_one_flat_colour(write, write_without_pen):
