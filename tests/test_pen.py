@@ -151,15 +151,15 @@ def test_a_print_hand_s_repeated_words_are_seldom_alike(write, tmp_path, hand):
 
     Measured as `letterhouse realism` measures a page: each word written three times or more, every
     pair of its writings compared after aligning their place, size and angle. A word written again
-    takes other shapes letter by letter, and its letters turn, lean and grow by more than the
-    face's own variants: a tenth to a sixth of the pairs still match at 0.90 (two in five before).
+    takes other shapes letter by letter, each letter's own move is spread over its writings, and a
+    short word's gaps vary more: one pair in twenty or thirty still matches at 0.90 (two in five before).
     """
     path = tmp_path / "letter.pdf"
     path.write_bytes(write(realism="natural", hand=hand))
     figures = measure_pdf(path)["repeated_words"]
     assert figures["pairs"] >= 200
-    assert figures["pairs_at_or_above"] / figures["pairs"] < 0.25
-    assert figures["median"] < 0.87
+    assert figures["pairs_at_or_above"] / figures["pairs"] < 0.08
+    assert figures["median"] < 0.82
 
 
 def test_the_ink_of_a_word_is_not_one_flat_colour(write, write_without_pen):
@@ -216,7 +216,8 @@ def test_the_signature_is_written_in_shapes_of_its_own_not_the_bodys_made_larger
                        page.get_contents().get_data())
     sizes = [math.sqrt(abs(float(a) * float(d) - float(b) * float(c))) for a, b, c, d, _ in drawn]
     body = numpy.median(sizes)
-    signature = {form for (*_, form), size in zip(drawn, sizes) if size > 1.3 * body}
+    # the signature is written about 1.45 times larger; a letter's own size moves it by a tenth or so
+    signature = {form for (*_, form), size in zip(drawn, sizes) if size > 1.24 * body}
     written = {form for (*_, form), size in zip(drawn, sizes) if size < 1.15 * body}
     assert len(signature) >= 8  # "Sam Okafor": nine letters drawn
     assert signature.isdisjoint(written)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy
 
 from letterhouse.render.pen.pen_styles import RULED
-from letterhouse.render.pen.repeats import spread_repeats, variants
+from letterhouse.render.pen.repeats import letter_places, spread_letters, spread_repeats, variants
 
 SPACE_KEPT = 0.7  # the ink gap between words keeps at least this share of itself
 INK_GAP = 1.0  # ... and is never less than this share of the space's own width: words never run together
@@ -20,6 +20,7 @@ PRESSURE_WAVE_EMS = 14.0  # ... and along a line over this many: a word is not a
 INK_WAVE_EMS = 3.0  # the pen presses harder and lighter along a word over about this many ems
 LETTER_TONE = 0.08  # each letter's own ink, beside its word's: more, and the tone steps from letter to letter
 DASH_GAP = 0.06  # ems of ink gap kept on either side of a hyphen or dash, which a joined hand would swallow
+SHORT_WORD, SHORT_GAP = 3, 2.5  # a free hand's words of this many letters or fewer vary their gaps this much more
 DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 
 
@@ -75,7 +76,7 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     line_phases = rng.uniform(0, 2 * math.pi, size=written.lines.max() + 1)[written.lines]
     pressure = 0.3 * pressure + 0.7 * numpy.sin(2 * math.pi * along_line / PRESSURE_WAVE_EMS + line_phases)
     darkness = ink_darkness(style, pressure, from_word, phases, rng.uniform(-1, 1, size=len(glyphs)))
-    chosen = variants(glyphs, written.words.tolist(), rng)
+    chosen = variants(glyphs, written.words, rng)
     sheet_dx, sheet_dy = sheet_motion(glyphs, written.ems, style, rng, 0.0 if ruled else 1.0)
     placed = placements(glyphs, (angle, wide, tall, slant), dx + sheet_dx, dy + sheet_dy, darkness, chosen,
                         written.advances)
@@ -135,7 +136,8 @@ def glyph_motion(written, style, rng):
     the spaces between words stay.
     """
     count, loose = len(written.xs), written.loose
-    free = rng.uniform(-1, 1, size=(count, 7))
+    places = letter_places(written.texts_of, written.words.tolist())
+    free = spread_letters(rng.uniform(-1, 1, size=(count, 7)), places, rng)
     along = (written.xs - first_of(written.xs, written.words)[written.words]) / written.ems + written.advances / 2
     phases = rng.uniform(0, 2 * math.pi, size=(written.words.max() + 1, 4))[written.words]
     length = rng.uniform(2.0, 3.0, size=written.words.max() + 1)[written.words]
@@ -144,7 +146,8 @@ def glyph_motion(written, style, rng):
     tall = 1 + style.glyph_size * mix(free[:, 0], wave[:, 0])
     wide = 1 + style.glyph_size * mix(free[:, 1], 1.5 * wave[:, 1])
     # a joined letter's growth pushes the rest of its word on; a free letter leaves a gap of its own after it
-    stretch = (1 - loose) * (wide * tall - 1) * written.advances + loose * style.letter_gap * free[:, 6]
+    gap = style.letter_gap * numpy.where(word_total(written.lettered, written.words) <= SHORT_WORD, SHORT_GAP, 1.0)
+    stretch = (1 - loose) * (wide * tall - 1) * written.advances + loose * gap * free[:, 6]
     stretch -= word_total(stretch, written.words) / word_total(numpy.ones(count), written.words)  # same length
     pushed = numpy.cumsum(stretch) - stretch
     pushed -= first_of_values(pushed, written.words)

@@ -11,6 +11,14 @@ EARLIER = VARIANTS - RECENT - 1  # ... nor any of the last this many its word's 
 R2 = (0.7548776662466927, 0.5698402909980532)  # the plastic number's powers: the most even 2-D sequence
 
 
+def even_steps(dimensions):
+    """Return the step of the most even sequence in this many dimensions (R_d: powers of 1/phi_d)."""
+    phi = 2.0
+    for _ in range(30):  # phi_d ** (d + 1) == phi_d + 1, found by iteration
+        phi = (1 + phi) ** (1 / (dimensions + 1))
+    return numpy.array([(1 / phi) ** power % 1 for power in range(1, dimensions + 1)])
+
+
 def spread_repeats(texts, rng):
     """Return two draws in -1..1 per word (its slant and width) that differ from every other writing of it.
 
@@ -27,6 +35,29 @@ def spread_repeats(texts, rng):
     return draws.reshape(-1, 2) * 2 - 1
 
 
+def spread_letters(draws, places, rng):
+    """Return the draws (-1..1, a row per glyph), each letter of a word written again spread over its writings.
+
+    As spread_repeats does for a word, the n-th writing of a word's k-th letter takes the n-th point
+    of an even sequence from a random start of that letter's: two writings never move it alike.
+    Glyphs that are not letters keep their own draws.
+    """
+    starts, seen, rows, which, times = {}, defaultdict(int), [], [], []
+    for row, place in enumerate(places):
+        if place is not None:
+            rows.append(row)
+            which.append(starts.setdefault(place, len(starts)))
+            times.append(seen[place])
+            seen[place] += 1
+    if not rows:
+        return draws
+    first = rng.uniform(0, 1, size=(len(starts), draws.shape[1]))
+    spread = (first[which] + numpy.array(times)[:, None] * even_steps(draws.shape[1])) % 1.0
+    draws = draws.copy()
+    draws[rows] = spread * 2 - 1
+    return draws
+
+
 def variants(glyphs, words, rng):
     """Return a shape for each glyph: none of its last few writings' shapes, nor its word's earlier ones there.
 
@@ -36,7 +67,7 @@ def variants(glyphs, words, rng):
     One draw per glyph, in the order written, picks among the shapes left.
     """
     picks = rng.uniform(0, 1, size=len(glyphs)).tolist()
-    places = letter_places([glyph.text for glyph in glyphs], words)
+    places = letter_places([glyph.text for glyph in glyphs], words.tolist())
     recent, earlier, chosen = defaultdict(list), defaultdict(list), []
     for glyph, place, pick in zip(glyphs, places, picks):
         lately = recent[(glyph.font.family, glyph.shape)]
