@@ -9,6 +9,7 @@ import numpy as np
 import pdfplumber
 import pypdfium2
 import pytest
+from PIL import Image, ImageDraw
 
 from letterhouse.letters.styles import HANDS
 from letterhouse.render.pdf import get_renderer
@@ -17,6 +18,7 @@ PANGRAM = "Sphinx of black quartz, judge my vow; the five boxing wizards jump qu
 DIGITS = "0 1 2 3 4 5 6 7 8 9"
 PUNCTUATION = "Is it first? Yes: office, “quoted” (brackets) - 3:30 …"
 DATE = "on 2 September"
+APOSTROPHES = "I'd don't we're I’ve it’s"  # the typewriter's and the typographer's
 DPI = 200
 SCALE = DPI / 72
 
@@ -31,6 +33,7 @@ def written(tmp_path_factory):
     def write(hand):
         if hand not in cache:
             body = "".join(f"<p>{line}</p>" for line in (PANGRAM, DIGITS, PUNCTUATION, DATE))
+            body += f"<p style='font-size: 28pt; margin-top: 2em'>{APOSTROPHES}</p>"  # large: a thin gap is pixels
             html = f'<html><body class="hand-{hand} ink-black">{body}</body></html>'
             path = folder / f"{hand}.pdf"
             path.write_bytes(renderer.render(html, "A4", "white", hand).pdf)
@@ -131,3 +134,51 @@ def test_a_space_before_a_date_s_month_stays_a_space(written, hand):
     gaps = np.diff(inked)  # runs of blank columns between inked ones
     widest_mm = (gaps.max() - 1) / SCALE * 25.4 / 72 if len(gaps) else 0
     assert widest_mm >= 0.6, f"the widest gap between '2' and 'S' is {widest_mm:.2f} mm"
+
+
+@pytest.mark.parametrize("hand", list(HANDS))
+def test_an_apostrophe_stands_clear_of_the_letters_beside_it(written, hand):
+    """Its ink is a mark of its own, a little apart from its neighbours' (Homemade Apple's ran into the I and the t)."""
+    chars, ink = written(hand)
+    line = line_of(chars, APOSTROPHES)
+    marks = [(index, char) for index, char in enumerate(line) if char["text"] in "'’"]
+    assert len(marks) == 5
+    gaps = {"".join(c["text"] for c in line[index - 1:index + 2]): apostrophe_gap(ink, char)
+            for index, char in marks}
+    assert {pair: round(gap, 3) for pair, gap in gaps.items() if gap < 0.01} == {}  # in ems: a clear pixel at least
+
+
+def apostrophe_gap(ink, char):
+    """Return the blank (ems) between an apostrophe's ink and the nearest other ink, 0 if it is part of a letter.
+
+    Its ink is the small mark high on the line nearest its box: a face may draw it past its own advance.
+    """
+    em = char["size"] * SCALE
+    baseline = (char["page_height"] - char["matrix"][5]) * SCALE
+    top, left = int(baseline - 1.2 * em), int(char["x0"] * SCALE - em)
+    crop = ink[top:int(baseline), left:int(char["x1"] * SCALE + em)]
+    centre = (char["x0"] + char["x1"]) / 2 * SCALE - left
+    high = [mark for mark in marks_near(crop, centre, em) if np.ptp(np.nonzero(mark.any(axis=1))[0]) < 0.5 * em
+            and np.nonzero(mark.any(axis=1))[0][-1] < crop.shape[0] - 0.15 * em]
+    if not high:
+        return 0.0
+    mark = min(high, key=lambda mark: abs(np.nonzero(mark.any(axis=0))[0].mean() - centre))
+    others = np.argwhere(crop & ~mark)
+    near = np.sqrt(((np.argwhere(mark)[:, None, :] - others[None, :, :]) ** 2).sum(axis=2)).min()
+    return (near - 1) / em
+
+
+def marks_near(crop, centre, em):
+    """Return each separate piece of ink with a pixel near the column `centre`, in the top of the crop."""
+    marks, start = [], int(centre - 0.3 * em)
+    for row, column in np.argwhere(crop[:int(0.9 * em), start:int(centre + 0.4 * em)]):
+        if not any(mark[row, start + column] for mark in marks):
+            marks.append(component(crop, (start + column, row)))
+    return marks
+
+
+def component(mask, seed):
+    """Return the mask of the ink joined to the seed pixel (x, y)."""
+    image = Image.fromarray(mask.astype(np.uint8) * 255).copy()  # a copy: fromarray may share read-only memory
+    ImageDraw.floodfill(image, seed, 128)
+    return np.asarray(image) == 128

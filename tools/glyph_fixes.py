@@ -7,6 +7,9 @@
   zero, the size of an o).
 - A question mark whose hook is much narrower than the face's other question marks would be is
   enlarged about the hook's top, its dot kept under the stem (Indie Flower's looked tiny).
+- An apostrophe whose ink comes closer than CLEAR to a letter beside it is moved right, or its
+  advance widened, until it stands clear: Homemade Apple's ran into the top of the I of "I'd"
+  and the bar of the t of "don't", and read as part of them.
 
 Only plain outline glyphs are changed; glyphs built from them (accented capitals) move with them,
 and mark anchors on a moved glyph move too, so accents stay where they were drawn.
@@ -14,6 +17,8 @@ and mark anchors on a moved glyph move too, so accents stay where they were draw
 
 import statistics
 
+import numpy
+from fontTools.pens.basePen import BasePen
 from fontTools.pens.boundsPen import BoundsPen
 
 OVERHANG = 0.5  # of the space's width: how far a capital's or digit's ink may reach back before it
@@ -21,6 +26,10 @@ SHORT_DIGIT = 0.8  # a digit shorter than this share of the median digit height 
 QUESTION_WIDTH = 0.45  # a question mark's width as a share of its height, below which its hook is enlarged
 MOST_HOOK_SCALE = 1.6
 DOT_GAP = 0.08  # of the question mark's height: the least gap kept between the enlarged hook and the dot
+APOSTROPHES = (0x27, 0x2019)  # the typewriter's and the typographer's
+CLEAR = 0.06  # of the em: the least blank kept between an apostrophe's ink and a letter's beside it
+BEFORE_APOSTROPHE = "abcdeghijklmnopqrstuvwxyzI"  # I'd, don't, we're, Max's (not f: its hook may reach over)
+AFTER_APOSTROPHE = "dlmrstv"  # I'd, we'll, I'm, you're, it's, don't, 'tis, I've
 
 
 def mend_glyphs(font):
@@ -35,6 +44,10 @@ def mend_glyphs(font):
         factor = enlarge_hook(font, question)
         if factor:
             mended.append((question, f"hook enlarged by {factor:.2f}"))
+    for name, (shift, wider) in apostrophe_room(font, cmap).items():
+        shift_glyph(font, name, shift)
+        set_metrics(font, name, font["hmtx"][name][0] + wider)
+        mended.append((name, f"moved {shift} units right and widened by {wider}, clear of the letters beside it"))
     for name, shift in overhangs(font, cmap):
         shift_glyph(font, name, shift)
         mended.append((name, f"moved {shift} units right, out of the space before it"))
@@ -186,3 +199,72 @@ def enlarge_hook(font, name):
     transform_points(font, name, lambda p: (p[0] + back, p[1]))
     set_metrics(font, name, round(font["hmtx"][name][0] + (glyph.xMax - glyph.xMin) - (old_right - old_left)))
     return factor
+
+
+class OutlinePoints(BasePen):
+    """Record points every few font units along a glyph's outline, curves and all."""
+
+    def __init__(self, glyph_set, step):
+        super().__init__(glyph_set)
+        self.step, self.points, self.start = step, [], None
+
+    def _along(self, controls):
+        controls = numpy.array([self._getCurrentPoint(), *controls], dtype=float)
+        length = numpy.linalg.norm(numpy.diff(controls, axis=0), axis=1).sum()
+        t = numpy.linspace(0, 1, max(int(length / self.step), 1) + 1)[:, None]
+        if len(controls) == 2:
+            self.points.extend((1 - t) * controls[0] + t * controls[1])
+        else:
+            a, b, c, d = controls
+            self.points.extend((1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t * t * c + t ** 3 * d)
+
+    def _moveTo(self, point):
+        self.start = point
+
+    def _lineTo(self, point):
+        self._along([point])
+
+    def _curveToOne(self, first, second, third):
+        self._along([first, second, third])
+
+    def _closePath(self):
+        if self.start is not None and self._getCurrentPoint() != self.start:
+            self._lineTo(self.start)
+
+    _endPath = _closePath
+
+
+def outline_points(font, name):
+    """Return points along a glyph's outline (font units), an array of x, y rows (none for an empty glyph)."""
+    pen = OutlinePoints(font.getGlyphSet(), step=font["head"].unitsPerEm / 250)
+    font.getGlyphSet()[name].draw(pen)
+    return numpy.array(pen.points, dtype=float).reshape(-1, 2)
+
+
+def closest(first, second, offset):
+    """Return the least distance between two outlines' points, the second moved right by offset."""
+    if not len(first) or not len(second):
+        return float("inf")
+    moved = second + (offset, 0)
+    return float(numpy.sqrt(((first[:, None, :] - moved[None, :, :]) ** 2).sum(axis=2)).min())
+
+
+def apostrophe_room(font, cmap):
+    """Return {apostrophe glyph: (shift right, extra advance)} for each that comes closer than CLEAR to a letter."""
+    clear, hmtx = CLEAR * font["head"].unitsPerEm, font["hmtx"]
+    letters = {char: outline_points(font, cmap[ord(char)])
+               for char in set(BEFORE_APOSTROPHE + AFTER_APOSTROPHE) if ord(char) in cmap}
+    found = {}
+    for name in sorted({cmap[code] for code in APOSTROPHES if code in cmap}):
+        if not is_simple(font, name):
+            continue
+        mark, shift, wider = outline_points(font, name), 0, 0
+        for char in BEFORE_APOSTROPHE:  # a step at a time: a slanted stroke may come close again above
+            while char in letters and closest(letters[char], mark, hmtx[cmap[ord(char)]][0] + shift) < clear:
+                shift += round(clear / 8)
+        for char in AFTER_APOSTROPHE:
+            while char in letters and closest(mark, letters[char], hmtx[name][0] + wider) < clear:
+                wider += round(clear / 8)
+        if shift or wider:
+            found[name] = (shift, wider)
+    return found

@@ -5,13 +5,12 @@ gives the same page. Lines are found by their baseline, words by the spaces betw
 """
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy
 
-from letterhouse.render.pen.outlines import VARIANTS
 from letterhouse.render.pen.pen_styles import RULED
+from letterhouse.render.pen.repeats import letter_places, spread_letters, spread_repeats, variants
 
 SPACE_KEPT = 0.7  # the ink gap between words keeps at least this share of itself
 INK_GAP = 1.0  # ... and is never less than this share of the space's own width: words never run together
@@ -21,8 +20,8 @@ PRESSURE_WAVE_EMS = 14.0  # ... and along a line over this many: a word is not a
 INK_WAVE_EMS = 3.0  # the pen presses harder and lighter along a word over about this many ems
 LETTER_TONE = 0.08  # each letter's own ink, beside its word's: more, and the tone steps from letter to letter
 DASH_GAP = 0.06  # ems of ink gap kept on either side of a hyphen or dash, which a joined hand would swallow
+SHORT_WORD, SHORT_GAP = 3, 2.5  # a free hand's words of this many letters or fewer vary their gaps this much more
 DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
-RECENT = 3  # a glyph never takes any of the shapes its last few writings took
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def place_glyphs(glyphs, style, rng, ruled=False, joined=lambda font: False):
     line_phases = rng.uniform(0, 2 * math.pi, size=written.lines.max() + 1)[written.lines]
     pressure = 0.3 * pressure + 0.7 * numpy.sin(2 * math.pi * along_line / PRESSURE_WAVE_EMS + line_phases)
     darkness = ink_darkness(style, pressure, from_word, phases, rng.uniform(-1, 1, size=len(glyphs)))
-    chosen = variants(glyphs, rng)
+    chosen = variants(glyphs, written.words, rng)
     sheet_dx, sheet_dy = sheet_motion(glyphs, written.ems, style, rng, 0.0 if ruled else 1.0)
     placed = placements(glyphs, (angle, wide, tall, slant), dx + sheet_dx, dy + sheet_dy, darkness, chosen,
                         written.advances)
@@ -137,7 +136,8 @@ def glyph_motion(written, style, rng):
     the spaces between words stay.
     """
     count, loose = len(written.xs), written.loose
-    free = rng.uniform(-1, 1, size=(count, 7))
+    places = letter_places(written.texts_of, written.words.tolist())
+    free = spread_letters(rng.uniform(-1, 1, size=(count, 7)), places, rng)
     along = (written.xs - first_of(written.xs, written.words)[written.words]) / written.ems + written.advances / 2
     phases = rng.uniform(0, 2 * math.pi, size=(written.words.max() + 1, 4))[written.words]
     length = rng.uniform(2.0, 3.0, size=written.words.max() + 1)[written.words]
@@ -146,7 +146,8 @@ def glyph_motion(written, style, rng):
     tall = 1 + style.glyph_size * mix(free[:, 0], wave[:, 0])
     wide = 1 + style.glyph_size * mix(free[:, 1], 1.5 * wave[:, 1])
     # a joined letter's growth pushes the rest of its word on; a free letter leaves a gap of its own after it
-    stretch = (1 - loose) * (wide * tall - 1) * written.advances + loose * style.letter_gap * free[:, 6]
+    gap = style.letter_gap * numpy.where(word_total(written.lettered, written.words) <= SHORT_WORD, SHORT_GAP, 1.0)
+    stretch = (1 - loose) * (wide * tall - 1) * written.advances + loose * gap * free[:, 6]
     stretch -= word_total(stretch, written.words) / word_total(numpy.ones(count), written.words)  # same length
     pushed = numpy.cumsum(stretch) - stretch
     pushed -= first_of_values(pushed, written.words)
@@ -278,24 +279,6 @@ def word_motion(written, style, rng):
 
 GROWTH = 0.06  # ems: the most a word's letters' places spread or gather, all told
 
-R2 = (0.7548776662466927, 0.5698402909980532)  # the plastic number's powers: the most even 2-D sequence
-
-
-def spread_repeats(texts, rng):
-    """Return two draws in -1..1 per word (its slant and width) that differ from every other writing of it.
-
-    Independent draws put two of a word's many writings close together now and then: a clone. So the
-    n-th writing of a word takes the n-th point of an R2 sequence from a random start: as even as can be.
-    """
-    kinds, seen, which, times = {}, defaultdict(int), [], []
-    for text in texts:
-        which.append(kinds.setdefault(text, len(kinds)))
-        times.append(seen[text])
-        seen[text] += 1
-    starts = rng.uniform(0, 1, size=(len(kinds), 2))  # each word's start, drawn as it is first written
-    draws = (starts[which] + numpy.array(times)[:, None] * numpy.array(R2)) % 1.0
-    return draws.reshape(-1, 2) * 2 - 1
-
 
 def line_moves(glyphs, line_dx, line_dy, ems):
     """Return {line key: (right, up)}: where each line's baseline starts after the pen, in its font's units."""
@@ -393,26 +376,6 @@ def ink_darkness(style, word_pressure, from_word, phases, noise):
     start = numpy.exp(-numpy.maximum(from_word, 0) / 1.2)  # the first letters of a word, where the pen lands
     swell = numpy.sin(2 * math.pi * from_word / INK_WAVE_EMS + phases)
     return style.ink * (0.5 * word_pressure + 0.6 * start - 0.25 + 0.4 * swell + LETTER_TONE * noise)
-
-
-def variants(glyphs, rng):
-    """Return a shape for each glyph, never one of the shapes its last few writings took."""
-    recent = {}  # (family, shape) -> its last few shapes, oldest first
-    chosen = rng.integers(0, VARIANTS - RECENT, size=len(glyphs)).tolist()  # which of the shapes left
-    for index, glyph in enumerate(glyphs):
-        key = (glyph.font.family, glyph.shape)
-        seen = recent.get(key)
-        if seen is None:
-            seen = recent[key] = []
-        number = chosen[index]
-        for taken in sorted(seen):  # the pick-th shape not taken lately: step over each taken one below it
-            if taken <= number:
-                number += 1
-        seen.append(number)
-        if len(seen) > RECENT:
-            del seen[0]
-        chosen[index] = number
-    return chosen
 
 
 def placements(glyphs, shapes, dx, dy, darkness, chosen, advances):

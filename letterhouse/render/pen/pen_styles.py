@@ -42,13 +42,13 @@ class PenStyle:
 
 PEN_STYLES = {
     "natural": PenStyle(warp=1.0, line_rise=0.05, line_slope_deg=0.45, line_bow=0.05, paragraph_rise=0.25,
-                        creep=0.05, crowd=0.15, word_rise=0.035, word_turn_deg=0.9, word_size=0.02, word_aspect=0.03,
-                        word_slant=0.03, glyph_turn_deg=2.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.035,
-                        letter_gap=0.015, ink=0.3),
+                        creep=0.05, crowd=0.15, word_rise=0.035, word_turn_deg=0.9, word_size=0.02, word_aspect=0.06,
+                        word_slant=0.05, glyph_turn_deg=4.0, glyph_size=0.1, glyph_shift=0.05, glyph_slant=0.07,
+                        letter_gap=0.025, ink=0.3),
     "hurried": PenStyle(warp=1.2, line_rise=0.07, line_slope_deg=0.8, line_bow=0.08, paragraph_rise=0.35,
-                        creep=0.08, crowd=0.2, word_rise=0.05, word_turn_deg=1.5, word_size=0.03, word_aspect=0.06,
-                        word_slant=0.05, glyph_turn_deg=3.5, glyph_size=0.06, glyph_shift=0.04, glyph_slant=0.04,
-                        letter_gap=0.02, ink=0.36, size_drift=0.03, margin_drift=0.02, signature_warp=1.4,
+                        creep=0.08, crowd=0.2, word_rise=0.05, word_turn_deg=1.5, word_size=0.03, word_aspect=0.08,
+                        word_slant=0.07, glyph_turn_deg=5.0, glyph_size=0.11, glyph_shift=0.06, glyph_slant=0.08,
+                        letter_gap=0.03, ink=0.36, size_drift=0.03, margin_drift=0.02, signature_warp=1.4,
                         signature_rise_deg=6.0, signature_slant=0.18, signature_capital=0.15),
 }
 RULED = 0.1  # on ruled paper a line's own rise, slope and bow are this share: the hand follows the rules

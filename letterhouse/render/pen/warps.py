@@ -17,6 +17,12 @@ ASCENDERS = (-0.04, 0.14)  # an ascender's part above the x-height grows or shri
 EDGE_EMS = 0.05  # in a joined hand the warp fades out over this much of each edge
 # ... and its letter changes more inside (taller, wider, leaning), as it cannot move on its own (motion.py)
 JOINED_SHAPE = 1.8
+# A print hand's letters each stand alone, so each variant may change more: its body wider or narrower,
+# leaning, taller or shorter (on top of every hand's), and one stroke end pulled longer or shorter.
+# Measured on the condolence letter, shapes alone: kalam 19 -> 12, patrick-hand 27 -> 15 clone pairs of 106.
+PRINT_WIDE, PRINT_LEAN, PRINT_TALL = 0.12, 0.1, 0.06
+STROKE_END_EMS = 0.035  # how far the end is pulled; more, and an E's arm reaches the next letter
+STROKE_END_REACH = 0.1  # ems: the pull fades over about this much of the outline around the end
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,9 @@ class Warp:
         for _ in range(2):  # slow waves, about a cycle an em: faster ones would thin and thicken the strokes
             dx += wave(rng, x, y, WAVE_EMS)
             dy += wave(rng, x, y, WAVE_EMS)
+        if not self.joined:
+            more_x, more_y = print_shape(x, y, centre, rng)
+            dx, dy = dx + more_x, dy + more_y
         weight = self.edge_weight(x, outline.advance / em) * self.strength
         moved = numpy.stack([x + dx * weight, y + dy * weight], axis=1)
         return moved * em
@@ -64,3 +73,19 @@ def wave(rng, x, y, amplitude):
     phase = rng.uniform(0, 2 * math.pi)
     return rng.uniform(0.4, 1.0) * amplitude * numpy.sin(
         frequency * (x * math.cos(angle) + y * math.sin(angle)) + phase)
+
+
+def print_shape(x, y, centre, rng):
+    """Return a print hand's further change to one variant (ems): its body's width, lean and height, a stroke end.
+
+    The end is the outline's furthest point in a random direction (the hook of an f, the arm of a t, the
+    tail of an e); it and the strokes near it move along that direction, outward (longer) or inward.
+    """
+    dx = rng.uniform(-PRINT_WIDE, PRINT_WIDE) * (x - centre) + rng.uniform(-PRINT_LEAN, PRINT_LEAN) * (y - X_HEIGHT / 2)
+    dy = rng.uniform(-PRINT_TALL, PRINT_TALL) * numpy.minimum(y, X_HEIGHT)  # the body: ascenders keep their reach
+    angle, pull = rng.uniform(0, 2 * math.pi), rng.uniform(-STROKE_END_EMS, STROKE_END_EMS)
+    across, up = math.cos(angle), math.sin(angle)
+    pull = abs(pull) if up > 0 else pull  # an upward end only grows: an l cut down reads as an e
+    end = numpy.argmax(x * across + y * up)
+    near = numpy.exp(-((x - x[end]) ** 2 + (y - y[end]) ** 2) / (2 * STROKE_END_REACH ** 2))
+    return dx + pull * across * near, dy + pull * up * near
