@@ -234,6 +234,7 @@ class Renderer:
         self._letter_css, self._letter_css_lock = {}, threading.Lock()
         self.images = {}  # paper textures, decoded once: only static/ files can get in here
         self._lock = threading.Lock()  # Pango and the font map are shared: one render at a time
+        self.settled = False
 
     def _css(self, **source):
         return CSS(**source, base_url=self.base_url, url_fetcher=self.fetcher,
@@ -281,7 +282,23 @@ class Renderer:
                 raise LetterTooLong(letter_pages, max_pages)
             pdf = document.write_pdf(pdf_identifier=b"letterhouse", custom_metadata=True,
                                      finisher=then_deflated(finisher), **(ARCHIVAL_PDF if archival else {}))
-        return RenderedPdf(pdf, len(document.pages))
+            pages = len(document.pages)
+        del document  # collected, not frozen, by the first settle
+        if not self.settled:
+            self.settle()
+        return RenderedPdf(pdf, pages)
+
+    def settle(self):
+        """Collect once, then freeze what is left: the fonts, stylesheets and outlines a first letter loaded.
+
+        Frozen objects are never traversed again, so a warm process's later collections walk only what
+        each letter makes, not the hundreds of thousands of objects it keeps (gc.freeze's own use).
+        """
+        with self._lock:
+            if not self.settled:
+                gc.collect()
+                gc.freeze()
+                self.settled = True
 
     def parsed_css(self, text):
         """Return a stylesheet parsed once, to be given to plain_pdf any number of times."""
