@@ -46,15 +46,16 @@ class PenPass:
         blocks, glyphs = read_text(stream.stream, fonts, self.can_pen)
         if not any(any(block.penned.values()) for block in blocks):
             return
-        signed = {}  # (font, size) -> whether its glyphs are the signature's: a stream has few
         for glyph in glyphs:
-            glyph.shape, glyph.ink = forms.shape_and_ink(glyph.font, glyph.glyph_id)
-            key = (id(glyph.font), glyph.size)
-            if key not in signed:
-                signed[key] = self.is_signature(glyph)
-            glyph.signed = signed[key]
+            outlines = forms.outlines(glyph.font)
+            glyph.shape = outlines.original(glyph.glyph_id)
+            glyph.ink = outlines.ink_span(glyph.shape)
+            glyph.signed = self.is_signature(glyph)
         placed, moves = place_glyphs(glyphs, self.style, rng, self.ruled, self.is_joined)
-        drawings = forms.draw(stream, glyphs, placed)
+        drawings = {}
+        for glyph, operators in zip(glyphs, forms.draw(stream, glyphs, placed)):
+            if operators:
+                drawings.setdefault(glyph.block, []).append(operators)
         stream.stream = rewritten(stream.stream, blocks, drawings, moves)  # deflated by render/pdf.py after
 
     def is_signature(self, glyph):
@@ -94,7 +95,7 @@ class FormCache:
     """The glyph variants one PDF uses, each a Form XObject added once and named in each stream that draws it."""
 
     def __init__(self, pdf, style, joined_families):
-        self.pdf, self.names, self.fonts, self.by_glyph, self.shapes = pdf, {}, {}, {}, {}
+        self.pdf, self.names, self.fonts, self.by_glyph = pdf, {}, {}, {}
         # by (joined, signed): a signature's letters have shapes of their own
         self.warps = {(joined, signed): Warp(style.warp * (style.signature_warp if signed else 1), joined=joined)
                       for joined in (False, True) for signed in (False, True)}
@@ -106,18 +107,9 @@ class FormCache:
             self.fonts[id(font)] = outlines_of(font)
         return self.fonts[id(font)]
 
-    def shape_and_ink(self, font, glyph_id):
-        """Return the glyph whose variants the pen draws for this one, and its ink span: once per font and id."""
-        key = (id(font), glyph_id)
-        if key not in self.shapes:
-            outlines = self.outlines(font)
-            shape = outlines.original(glyph_id)
-            self.shapes[key] = (shape, outlines.ink_span(shape))
-        return self.shapes[key]
-
     def draw(self, stream, glyphs, placed):
-        """Return {text block: the operators that draw its glyphs in their variants}, one item a block."""
-        names = self.stream_names(stream, glyphs, placed.variants)
+        """Return the operators that draw each glyph in its variant (b'' for a glyph with nothing to draw)."""
+        names = [self.form_name(stream, glyph, variant) for glyph, variant in zip(glyphs, placed.variants)]
         matrices = multiply_all(placed.matrices, numpy.array([glyph.matrix for glyph in glyphs]))
         inks = numpy.array([glyph.rgb or (0.0, 0.0, 0.0) for glyph in glyphs])
         darkness = placed.darkness[:, None]
@@ -126,22 +118,10 @@ class FormCache:
         steps = numpy.clip(numpy.rint(alphas * 50), 20, 50).astype(int)
         for step in set(steps.tolist()):
             self.alpha_state(stream, step)
-        by_block = {}
-        for glyph, name, matrix, shade, step in zip(glyphs, names, matrices.tolist(), shades.tolist(), steps.tolist()):
-            if name is not None:
-                by_block.setdefault(glyph.block, []).append(
-                    DRAW % (*matrix, *shade, step, name) if glyph.rgb else DRAW_UNCOLOURED % (*matrix, step, name))
-        return {block: b"\n".join((b"q", *drawn, b"Q")) for block, drawn in by_block.items()}
-
-    def stream_names(self, stream, glyphs, variants):
-        """Return each glyph's variant's name (bytes) in this stream's resources, or None if it draws nothing."""
-        known, names = {}, []
-        for glyph, variant in zip(glyphs, variants):
-            key = (id(glyph.font), glyph.shape, variant, glyph.signed)
-            if key not in known:
-                known[key] = self.form_name(stream, glyph, variant)
-            names.append(known[key])
-        return names
+        return [b"" if name is None else DRAW % (*matrix, *shade, step, name) if glyph.rgb else
+                DRAW_UNCOLOURED % (*matrix, step, name)
+                for glyph, name, matrix, shade, step in zip(glyphs, names, matrices.tolist(), shades.tolist(),
+                                                            steps.tolist())]
 
     def form_name(self, stream, glyph, variant):
         """Return the name (bytes) of a glyph's variant in this stream's resources, or None if it draws nothing."""
@@ -201,9 +181,6 @@ def multiply_all(first, second):
 def rewritten(items, blocks, drawings, moves):
     """Return the stream's operators with penned text made invisible and each block's drawing after it.
 
-    drawings maps a block's number to its drawing, all its glyphs in one item (pydyf joins items by
-    lines), so the stream and its deflating have a few hundred items to go through rather than thousands.
-
     The invisible text of each line starts where the pen moved the line (moves: {line key: (right, up)}),
     so what a reader selects lies over what they see.
     """
@@ -223,8 +200,9 @@ def rewritten(items, blocks, drawings, moves):
                 out.append(VISIBLE)
                 mode = VISIBLE
             out.append(item)
-            if ends[index] in drawings:
-                out.append(drawings[ends[index]])
+            drawn = [ops for ops in drawings.get(ends[index], ()) if ops]
+            if drawn:
+                out.extend((b"q", *drawn, b"Q"))
             continue
         out.append(matrices.get(index, item))
     return out
