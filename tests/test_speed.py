@@ -123,3 +123,23 @@ def test_the_batchs_own_process_leaves_weasyprint_to_its_workers():
                                                    check=True).stdout)
     assert "weasyprint" not in modules
     assert "letterhouse.render.letter_pdf" in preloaded
+
+
+SECOND_LETTER = """
+import gc, json
+from letterhouse.bench.sections import bench_letter
+from letterhouse.config import load_settings
+from letterhouse.letters.catalog import catalog_from_config
+from letterhouse.render.letter_pdf import write_letter_pdf
+letter = bench_letter(catalog_from_config(load_settings()))
+first, second = write_letter_pdf(letter).pdf, write_letter_pdf(letter).pdf
+print(json.dumps({"same": first == second, "frozen": gc.get_freeze_count(), "walked": len(gc.get_objects())}))
+"""
+
+
+def test_a_warm_process_no_longer_walks_what_its_first_letter_loaded():
+    """After the first letter, a full garbage collection skips the fonts, stylesheets and outlines it keeps."""
+    seen = json.loads(subprocess.run([sys.executable, "-c", SECOND_LETTER], capture_output=True, text=True,
+                                     check=True).stdout)
+    assert seen["same"]
+    assert seen["frozen"] > 4 * seen["walked"]

@@ -89,11 +89,13 @@ def signature_css(hand_key, signature_key):
             f"top: {hand.line_mm + baseline_mm(hand) - signature_baseline:.3f}mm; }}\n")
 
 
+@functools.cache
 def written_font_file(font_file):
     """Return the face's varied font (tools/bake_hands.py) if it has been baked, else the face itself.
 
     The varied font writes each letter in several shapes through `calt`; with `calt` off and
-    `ss20` on it writes exactly as the face itself (see realism.py).
+    `ss20` on it writes exactly as the face itself (see realism.py). Looked for once per process:
+    a neat letter asks for every face's, which was a file check each on every render.
     """
     varied = PurePosixPath(font_file).with_name(f"{PurePosixPath(font_file).parent.name}-varied.ttf")
     return str(varied) if (STATIC_FONTS / varied).is_file() else font_file

@@ -234,6 +234,7 @@ class Renderer:
         self._letter_css, self._letter_css_lock = {}, threading.Lock()
         self.images = {}  # paper textures, decoded once: only static/ files can get in here
         self._lock = threading.Lock()  # Pango and the font map are shared: one render at a time
+        self.letters, self.settled = 0, False  # letters rendered; settled before the second (settle)
 
     def _css(self, **source):
         return CSS(**source, base_url=self.base_url, url_fetcher=self.fetcher,
@@ -273,6 +274,8 @@ class Renderer:
         The HTML's <meta name=...> go into the PDF's metadata (see provenance.py).
         finisher, if given, rewrites the PDF's objects before they are written (the pen, pen/).
         """
+        if self.letters and not self.settled:
+            self.settle()
         stylesheets = self.stylesheets_for(page_size, paper, hand, letter_css)
         with self._lock, time_limit(seconds):
             document = self._document(html, stylesheets, cache=self.images)
@@ -281,7 +284,21 @@ class Renderer:
                 raise LetterTooLong(letter_pages, max_pages)
             pdf = document.write_pdf(pdf_identifier=b"letterhouse", custom_metadata=True,
                                      finisher=then_deflated(finisher), **(ARCHIVAL_PDF if archival else {}))
+            self.letters += 1
         return RenderedPdf(pdf, len(document.pages))
+
+    def settle(self):
+        """Collect once, then freeze what is left: the fonts, stylesheets and outlines the first letter loaded.
+
+        Frozen objects are never traversed again, so a warm process's full collections walk only what
+        each letter makes, not the 86,000 objects it keeps (a full collection about 110 -> 8 ms). Done
+        before the second letter, when the first one's objects are gone, so the first is no slower.
+        """
+        with self._lock:
+            if not self.settled:
+                gc.collect()
+                gc.freeze()
+                self.settled = True
 
     def parsed_css(self, text):
         """Return a stylesheet parsed once, to be given to plain_pdf any number of times."""
